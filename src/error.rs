@@ -1,0 +1,112 @@
+//! One error type for the whole crate, with a kind the caller can match on
+//! and a message a person can read. Every place where input enters returns
+//! `Result<_, Error>`; nothing in the core panics on data.
+
+use std::fmt;
+
+/// What went wrong, broadly: lets callers (the CLI, the WASM layer) choose
+/// an exit code or an error class without parsing messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The input could not be parsed at all (not JSON, not CSV, wrong type).
+    Parse,
+    /// A record parsed but breaks a rule (missing id, duplicate id, bad value).
+    Invalid,
+    /// A parameter or option is out of its documented range.
+    Parameter,
+    /// A named thing (profile id, challenge id) does not exist.
+    NotFound,
+    /// Input is larger than a documented limit.
+    Limit,
+    /// Reading or writing a file failed (command-line tool only).
+    Io,
+}
+
+/// An error with a kind, a message, and where it happened when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    /// The record field at fault, when one is (`keywords`, `works[2].year`).
+    field: Option<String>,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// Names the record field at fault.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    pub fn parse(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Parse, message)
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Invalid, message)
+    }
+
+    pub fn parameter(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Parameter, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotFound, message)
+    }
+
+    pub fn limit(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Limit, message)
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Prefixes the message with where the error happened (a file name,
+    /// a line), keeping the kind.
+    pub fn context(self, place: impl fmt::Display) -> Self {
+        Error {
+            message: format!("{place}: {}", self.message),
+            ..self
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_prefixes_message_and_keeps_kind() {
+        let e = Error::invalid("missing id").context("profiles.csv:3");
+        assert_eq!(e.kind(), ErrorKind::Invalid);
+        assert_eq!(e.to_string(), "profiles.csv:3: missing id");
+    }
+}

@@ -1,0 +1,287 @@
+//! Why a profile matched: the words that carried its score (their parts
+//! add up to the score), the works that are the evidence, and highlight
+//! spans in the challenge and in those works.
+//!
+//! Spans are byte offsets into the original field text; the WASM layer
+//! turns them into UTF-16 offsets with [`utf16_offsets`] so the page can
+//! use them on JS strings directly.
+
+use crate::index::{Index, Source, TermId, WorkId};
+use crate::model::{Challenge, Profile};
+use crate::params::Params;
+use crate::score::{score_work, ChallengeField, Query};
+use crate::text::Analyzer;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+/// A field of a profile that a span points into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase", tag = "field", content = "index")]
+pub enum ProfileField {
+    /// `works[i].title`.
+    Title,
+    /// `works[i].abstract`.
+    Abstract,
+    Summary,
+    /// `keywords[i]`.
+    Keyword(u32),
+    Name,
+    Discipline,
+}
+
+/// A half-open byte range in one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span<F> {
+    pub field: F,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One word (or merged run of CJK bigrams) of the challenge and its part
+/// of the score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermPart {
+    /// As written in the challenge (or the evidence, for feedback words).
+    pub text: String,
+    /// Part of the profile score; the parts of all terms add up to it.
+    pub score: f32,
+    /// `score` as a share of the profile score, in [0, 1].
+    pub share: f32,
+}
+
+/// A work that is evidence for the match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkEvidence {
+    /// Which text of the profile: a work, or the profile card.
+    pub source: Source,
+    pub score: f32,
+    /// Matched words in this work's title and abstract (for a work), or in
+    /// the profile's summary, keywords, name and discipline (for the card).
+    pub spans: Vec<Span<ProfileField>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    pub terms: Vec<TermPart>,
+    pub works: Vec<WorkEvidence>,
+    pub challenge_spans: Vec<Span<ChallengeField>>,
+}
+
+/// How many evidence works an explanation lists at most.
+pub const MAX_EVIDENCE_WORKS: usize = 3;
+
+/// Explains `profile`'s score for the query. `score` is the profile score
+/// the ranking gave; the term parts add up to it.
+pub fn explain(
+    index: &Index,
+    params: &Params,
+    query: &Query,
+    challenge: &Challenge,
+    profile: u32,
+) -> Explanation {
+    let Some(&(first, end)) = index.profile_works.get(profile as usize) else {
+        return Explanation { terms: vec![], works: vec![], challenge_spans: vec![] };
+    };
+    // Score each work term by term; keep the best ones as the aggregation does.
+    let mut works: Vec<(WorkId, f32, Vec<(TermId, f32)>)> = (first..end)
+        .map(|w| {
+            let (s, parts) = score_work(index, params, query, w);
+            (w, s, parts)
+        })
+        .collect();
+    works.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let k = params.top_works.min(works.len()).max(1);
+    let mut term_score: FxHashMap<TermId, f32> = FxHashMap::default();
+    for (_, _, parts) in works.iter().take(k) {
+        for &(t, c) in parts {
+            *term_score.entry(t).or_insert(0.0) += c / k as f32;
+        }
+    }
+    let total: f32 = term_score.values().sum();
+
+    // Challenge spans: each matched word's tokens, merged; a merged span's
+    // part is the sum of its terms' parts (each term counted once).
+    let matched: FxHashSet<TermId> = term_score.keys().copied().collect();
+    let mut raw: Vec<(Span<ChallengeField>, TermId)> = query
+        .tokens
+        .iter()
+        .filter(|t| matched.contains(&t.term))
+        .map(|t| (Span { field: t.field, start: t.start as usize, end: t.end as usize }, t.term))
+        .collect();
+    raw.sort_by_key(|(s, t)| (*s, *t));
+    let mut groups: Vec<(Span<ChallengeField>, Vec<TermId>)> = Vec::new();
+    for (span, term) in raw {
+        match groups.last_mut() {
+            Some((g, terms)) if g.field == span.field && span.start <= g.end => {
+                g.end = g.end.max(span.end);
+                terms.push(term);
+            }
+            _ => groups.push((span, vec![term])),
+        }
+    }
+    let challenge_spans: Vec<_> = groups.iter().map(|(s, _)| *s).collect();
+
+    let mut counted: FxHashSet<TermId> = FxHashSet::default();
+    let mut by_text: FxHashMap<String, f32> = FxHashMap::default();
+    for (span, terms) in &groups {
+        let part: f32 = terms
+            .iter()
+            .filter(|t| counted.insert(**t))
+            .map(|t| term_score.get(t).copied().unwrap_or(0.0))
+            .sum();
+        if part > 0.0 {
+            let text = field_text(challenge, span.field)
+                .get(span.start..span.end)
+                .unwrap_or("")
+                .to_lowercase();
+            *by_text.entry(text).or_insert(0.0) += part;
+        }
+    }
+    // Words not written in the challenge: typo corrections and feedback.
+    for (&t, &part) in &term_score {
+        if !counted.contains(&t) && part > 0.0 {
+            *by_text.entry(index.term_text(t)).or_insert(0.0) += part;
+        }
+    }
+    let mut terms: Vec<TermPart> = by_text
+        .into_iter()
+        .map(|(text, score)| TermPart {
+            text,
+            score,
+            share: if total > 0.0 { (score / total).clamp(0.0, 1.0) } else { 0.0 },
+        })
+        .collect();
+    terms.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.text.cmp(&b.text)));
+
+    let mut analyzer = Analyzer::new();
+    let profile_rec = &index.profiles[profile as usize];
+    let evidence = works
+        .iter()
+        .take(MAX_EVIDENCE_WORKS.min(k))
+        .filter(|(_, s, _)| *s > 0.0)
+        .map(|(w, s, parts)| {
+            let terms: FxHashSet<TermId> = parts.iter().map(|p| p.0).collect();
+            let source = index.works[*w as usize].source;
+            WorkEvidence {
+                source,
+                score: *s,
+                spans: work_spans(index, &mut analyzer, profile_rec, source, &terms),
+            }
+        })
+        .collect();
+    Explanation { terms, works: evidence, challenge_spans }
+}
+
+pub fn field_text(c: &Challenge, field: ChallengeField) -> &str {
+    match field {
+        ChallengeField::Title => &c.title,
+        ChallengeField::Description => &c.description,
+        ChallengeField::Keyword(i) => c.keywords.get(i as usize).map_or("", String::as_str),
+    }
+}
+
+pub fn profile_field_text(p: &Profile, source: Source, field: ProfileField) -> &str {
+    let work = match source {
+        Source::Work(i) => p.works.get(i as usize),
+        Source::Card => None,
+    };
+    match field {
+        ProfileField::Title => work.map_or("", |w| w.title.as_str()),
+        ProfileField::Abstract => work.map_or("", |w| w.abstract_text.as_str()),
+        ProfileField::Summary => &p.summary,
+        ProfileField::Keyword(i) => p.keywords.get(i as usize).map_or("", String::as_str),
+        ProfileField::Name => &p.name,
+        ProfileField::Discipline => &p.discipline,
+    }
+}
+
+/// Spans of matched words in one evidence text of a profile, merged.
+fn work_spans(
+    index: &Index,
+    analyzer: &mut Analyzer,
+    profile: &Profile,
+    source: Source,
+    terms: &FxHashSet<TermId>,
+) -> Vec<Span<ProfileField>> {
+    let fields: Vec<ProfileField> = match source {
+        Source::Work(_) => vec![ProfileField::Title, ProfileField::Abstract],
+        Source::Card => {
+            let mut f = vec![ProfileField::Name, ProfileField::Discipline, ProfileField::Summary];
+            f.extend((0..profile.keywords.len() as u32).map(ProfileField::Keyword));
+            f
+        }
+    };
+    let mut spans = Vec::new();
+    for field in fields {
+        let text = profile_field_text(profile, source, field);
+        let analysis = analyzer.analyze(text);
+        let tokens = analysis.tokens();
+        let ids: Vec<Option<TermId>> = tokens.iter().map(|t| index.single(analysis.term(t))).collect();
+        let mut field_spans: Vec<Span<ProfileField>> = Vec::new();
+        for (t, id) in tokens.iter().zip(&ids) {
+            if id.is_some_and(|id| terms.contains(&id)) {
+                field_spans.push(Span { field, start: t.start as usize, end: t.end as usize });
+            }
+        }
+        // A matched phrase whose words were not matched alone still shows.
+        for (i, j) in analysis.pairs() {
+            if let (Some(a), Some(b)) = (ids[i], ids[j]) {
+                if index.pair(a, b).is_some_and(|p| terms.contains(&p)) {
+                    field_spans.push(Span { field, start: tokens[i].start as usize, end: tokens[i].end as usize });
+                    field_spans.push(Span { field, start: tokens[j].start as usize, end: tokens[j].end as usize });
+                }
+            }
+        }
+        spans.extend(merge_spans(field_spans));
+    }
+    spans
+}
+
+/// Sorts spans and merges those that overlap or touch.
+pub fn merge_spans<F: Copy + Ord>(mut spans: Vec<Span<F>>) -> Vec<Span<F>> {
+    spans.sort();
+    let mut out: Vec<Span<F>> = Vec::with_capacity(spans.len());
+    for s in spans {
+        match out.last_mut() {
+            Some(last) if last.field == s.field && s.start <= last.end => last.end = last.end.max(s.end),
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+/// Converts sorted-or-not byte offsets into `text` to UTF-16 code unit
+/// offsets (what JS strings index by). Offsets inside a character or past
+/// the end are clamped to the character start or the end.
+pub fn utf16_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
+    byte_offsets
+        .iter()
+        .map(|&b| {
+            let mut b = b.min(text.len());
+            while !text.is_char_boundary(b) {
+                b -= 1;
+            }
+            text[..b].encode_utf16().count()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_joins_overlapping_and_touching_spans() {
+        let s = |start, end| Span { field: 0u8, start, end };
+        assert_eq!(merge_spans(vec![s(3, 9), s(0, 6), s(9, 12), s(20, 22)]), vec![s(0, 12), s(20, 22)]);
+    }
+
+    #[test]
+    fn utf16_offsets_count_surrogate_pairs() {
+        let text = "a钛😀b";
+        // bytes: a=0, 钛=1..4, 😀=4..8, b=8
+        assert_eq!(utf16_offsets(text, &[0, 1, 4, 8, 9, 100]), vec![0, 1, 2, 4, 5, 5]);
+        // Inside a character: clamped back to its start.
+        assert_eq!(utf16_offsets(text, &[2]), vec![1]);
+    }
+}

@@ -1,0 +1,108 @@
+//! Typo-tolerant term matching: a challenge word that no profile uses may
+//! match a close vocabulary word (`lerning` → `learn`).
+//!
+//! Distances are optimal-string-alignment edit distances (`strsim::osa_distance`:
+//! insertions, deletions, substitutions and swaps of neighbours) between
+//! *stems*, so `lerning` (stem `lern`) finds `learn`. Only words whose
+//! surface form has at least [`MIN_LETTERS`] letters are corrected; short
+//! words are too often real different words (`heat`/`heal`). The allowed
+//! distance is 1 up to 7 letters and 2 from 8 letters on. Among candidates
+//! the closest wins, then the most common (higher document frequency), then
+//! the alphabetically first, so the result is deterministic.
+
+use crate::index::{Index, TermId};
+
+/// Fewest letters in the challenge word for it to be corrected.
+pub const MIN_LETTERS: usize = 5;
+/// Surface length from which two edits are allowed.
+pub const TWO_EDITS_FROM: usize = 8;
+
+/// Letters present, as a bit set: a cheap filter, since one edit changes at
+/// most two bits of it.
+fn letter_mask(s: &str) -> u32 {
+    s.bytes()
+        .filter(u8::is_ascii_lowercase)
+        .fold(0, |m, b| m | 1 << (b - b'a'))
+}
+
+/// The best vocabulary word for `stem` (a stem not in the vocabulary) whose
+/// surface form had `letters` letters, with its edit distance.
+pub fn correct(index: &Index, stem: &str, letters: usize) -> Option<(TermId, usize)> {
+    if letters < MIN_LETTERS || !stem.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let max_edits = if letters >= TWO_EDITS_FROM { 2 } else { 1 };
+    let len = stem.chars().count();
+    let mask = letter_mask(stem);
+    let mut best: Option<(usize, std::cmp::Reverse<usize>, &str, TermId)> = None;
+    for l in len.saturating_sub(max_edits)..=len + max_edits {
+        for &term in index.words_by_len.get(l).map_or(&[][..], Vec::as_slice) {
+            let text = index.single_text(term);
+            if (letter_mask(text) ^ mask).count_ones() as usize > 2 * max_edits {
+                continue;
+            }
+            let d = strsim::osa_distance(stem, text);
+            if d == 0 || d > max_edits {
+                continue;
+            }
+            let key = (d, std::cmp::Reverse(index.df(term)), text, term);
+            if best.as_ref().is_none_or(|b| key < *b) {
+                best = Some(key);
+            }
+        }
+    }
+    best.map(|(d, _, _, term)| (term, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Profile, Work};
+    use crate::params::Params;
+
+    fn index(titles: &[&str]) -> Index {
+        let mut idx = Index::new(&Params::default());
+        for (i, t) in titles.iter().enumerate() {
+            idx.add(Profile {
+                id: i.to_string(),
+                works: vec![Work {
+                    title: t.to_string(),
+                    ..Work::default()
+                }],
+                ..Profile::default()
+            });
+        }
+        idx
+    }
+
+    #[test]
+    fn misspelt_word_finds_its_stem() {
+        let idx = index(&["machine learning", "heat transfer"]);
+        let (term, d) = correct(&idx, "lern", "lerning".len()).unwrap();
+        assert_eq!(idx.term_text(term), "learn");
+        assert_eq!(d, 1);
+    }
+
+    #[test]
+    fn short_words_are_not_corrected() {
+        let idx = index(&["heat transfer"]);
+        assert!(correct(&idx, "heal", 4).is_none());
+    }
+
+    #[test]
+    fn two_edits_only_for_long_words() {
+        let idx = index(&["aluminium"]);
+        // Two edits away: allowed for a 9-letter word, not a 7-letter one.
+        assert!(correct(&idx, "alumniim", 9).is_some());
+        assert!(correct(&idx, "alumniim", 7).is_none());
+        let idx = index(&["vortex"]);
+        assert!(correct(&idx, "vartez", 6).is_none());
+    }
+
+    #[test]
+    fn ties_prefer_the_more_common_word() {
+        let idx = index(&["cable", "table", "table top", "table"]);
+        let (term, _) = correct(&idx, "sabl", 5).unwrap();
+        assert_eq!(idx.term_text(term), "tabl");
+    }
+}

@@ -1,0 +1,331 @@
+//! The built corpus: vocabulary, postings and per-work lengths.
+//!
+//! Each work (paper, patent, project) is a document of its own, since the
+//! scorer ranks works first and aggregates them per profile. A profile's
+//! own keywords, summary, name and discipline form one more document, its
+//! "profile card". Postings are kept sorted by work number, which lets the
+//! explainer and the reverse view look up one work with a binary search.
+
+use crate::model::Profile;
+use crate::params::Params;
+use crate::text::{Analysis, Analyzer, TermKind};
+use rustc_hash::FxHashMap;
+
+pub type TermId = u32;
+pub type WorkId = u32;
+
+/// One occurrence list entry: a work and the weighted count of the term in it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Posting {
+    pub work: WorkId,
+    pub tf: f32,
+}
+
+/// What a term is, for display and typo tolerance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    Single { text: Box<str>, kind: TermKind },
+    /// Two adjacent words.
+    Pair(TermId, TermId),
+}
+
+/// Which text of a profile a work document came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `profile.works[i]`.
+    Work(u32),
+    /// The profile card: keywords, summary, name, discipline.
+    Card,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct WorkEntry {
+    pub profile: u32,
+    pub source: Source,
+    /// Weighted number of word occurrences (phrases not counted).
+    pub len: f32,
+}
+
+/// The inverted index over all works of all profiles.
+#[derive(Default)]
+pub struct Index {
+    pub(crate) profiles: Vec<Profile>,
+    /// Works of profile `p` are `profile_works[p].0 .. profile_works[p].1`.
+    pub(crate) profile_works: Vec<(WorkId, WorkId)>,
+    pub(crate) works: Vec<WorkEntry>,
+    pub(crate) terms: Vec<Term>,
+    pub(crate) postings: Vec<Vec<Posting>>,
+    singles: FxHashMap<Box<str>, TermId>,
+    pairs: FxHashMap<u64, TermId>,
+    /// Alphabetic word terms by length in chars, for typo tolerance.
+    pub(crate) words_by_len: Vec<Vec<TermId>>,
+    total_len: f64,
+    /// Field weights the works were indexed with.
+    weights: FieldWeights,
+    /// Scratch: term counts of the document being added.
+    scratch: FxHashMap<TermId, f32>,
+    analyzer: Analyzer,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct FieldWeights {
+    title: f32,
+    abstract_text: f32,
+    keyword: f32,
+    summary: f32,
+    phrase: bool,
+}
+
+impl Index {
+    pub fn new(params: &Params) -> Index {
+        Index {
+            weights: FieldWeights {
+                title: params.title_weight,
+                abstract_text: params.abstract_weight,
+                keyword: params.keyword_weight,
+                summary: params.summary_weight,
+                phrase: params.phrase_weight > 0.0,
+            },
+            ..Index::default()
+        }
+    }
+
+    pub fn profiles(&self) -> &[Profile] {
+        &self.profiles
+    }
+
+    pub fn work_count(&self) -> usize {
+        self.works.len()
+    }
+
+    pub fn avg_len(&self) -> f32 {
+        if self.works.is_empty() {
+            1.0
+        } else {
+            ((self.total_len / self.works.len() as f64) as f32).max(1e-3)
+        }
+    }
+
+    pub fn single(&self, text: &str) -> Option<TermId> {
+        self.singles.get(text).copied()
+    }
+
+    pub fn pair(&self, a: TermId, b: TermId) -> Option<TermId> {
+        self.pairs.get(&pair_key(a, b)).copied()
+    }
+
+    pub fn df(&self, term: TermId) -> usize {
+        self.postings.get(term as usize).map_or(0, Vec::len)
+    }
+
+    /// The weighted count of `term` in `work`, by binary search.
+    pub fn tf(&self, term: TermId, work: WorkId) -> f32 {
+        let Some(list) = self.postings.get(term as usize) else {
+            return 0.0;
+        };
+        match list.binary_search_by_key(&work, |p| p.work) {
+            Ok(i) => list[i].tf,
+            Err(_) => 0.0,
+        }
+    }
+
+    /// The text of a single (non-pair) term; empty for pairs.
+    pub fn single_text(&self, term: TermId) -> &str {
+        match self.terms.get(term as usize) {
+            Some(Term::Single { text, .. }) => text,
+            _ => "",
+        }
+    }
+
+    /// The text shown for a term: a word stem, a bigram, or two stems.
+    pub fn term_text(&self, term: TermId) -> String {
+        match self.terms.get(term as usize) {
+            Some(Term::Single { text, .. }) => text.to_string(),
+            Some(Term::Pair(a, b)) => format!("{} {}", self.term_text(*a), self.term_text(*b)),
+            None => String::new(),
+        }
+    }
+
+    /// Adds a profile; its works get the next work numbers, so postings
+    /// stay sorted. The caller has checked the id is new.
+    pub fn add(&mut self, profile: Profile) {
+        let p = self.profiles.len() as u32;
+        let first = self.works.len() as WorkId;
+        for (i, work) in profile.works.iter().enumerate() {
+            let w = self.weights;
+            self.begin_doc();
+            let mut len = self.add_field(&work.title, w.title);
+            len += self.add_field(&work.abstract_text, w.abstract_text);
+            self.end_doc(p, Source::Work(i as u32), len);
+        }
+        if has_card(&profile) {
+            let w = self.weights;
+            self.begin_doc();
+            let mut len = self.add_field(&profile.name, 1.0);
+            len += self.add_field(&profile.discipline, 1.0);
+            for k in &profile.keywords {
+                len += self.add_field(k, w.keyword);
+            }
+            len += self.add_field(&profile.summary, w.summary);
+            self.end_doc(p, Source::Card, len);
+        }
+        self.profile_works.push((first, self.works.len() as WorkId));
+        self.profiles.push(profile);
+    }
+
+    fn begin_doc(&mut self) {
+        self.scratch.clear();
+    }
+
+    fn end_doc(&mut self, profile: u32, source: Source, len: f32) {
+        let work = self.works.len() as WorkId;
+        // Sorted so that posting order, and so float sums, never depend on
+        // hash order.
+        let mut counts: Vec<(TermId, f32)> = self.scratch.drain().collect();
+        counts.sort_unstable_by_key(|&(t, _)| t);
+        for (term, tf) in counts {
+            if tf > 0.0 {
+                self.postings[term as usize].push(Posting { work, tf });
+            }
+        }
+        self.works.push(WorkEntry {
+            profile,
+            source,
+            len,
+        });
+        self.total_len += f64::from(len);
+    }
+
+    /// Analyses one field into the current document; returns its weighted length.
+    fn add_field(&mut self, text: &str, weight: f32) -> f32 {
+        if text.is_empty() || weight <= 0.0 {
+            return 0.0;
+        }
+        let mut analyzer = std::mem::take(&mut self.analyzer);
+        let analysis = analyzer.analyze(text);
+        let len = self.add_analysis(analysis, weight);
+        self.analyzer = analyzer;
+        len
+    }
+
+    fn add_analysis(&mut self, analysis: &Analysis, weight: f32) -> f32 {
+        let tokens = analysis.tokens();
+        let mut ids = Vec::with_capacity(tokens.len());
+        for t in tokens {
+            let id = self.intern_single(analysis.term(t), t.kind);
+            ids.push(id);
+            *self.scratch.entry(id).or_insert(0.0) += weight;
+        }
+        if self.weights.phrase {
+            for (i, j) in analysis.pairs() {
+                let id = self.intern_pair(ids[i], ids[j]);
+                *self.scratch.entry(id).or_insert(0.0) += weight;
+            }
+        }
+        weight * tokens.len() as f32
+    }
+
+    fn new_term(&mut self, term: Term) -> TermId {
+        let id = self.terms.len() as TermId;
+        self.terms.push(term);
+        self.postings.push(Vec::new());
+        id
+    }
+
+    fn intern_single(&mut self, text: &str, kind: TermKind) -> TermId {
+        if let Some(&id) = self.singles.get(text) {
+            return id;
+        }
+        let id = self.new_term(Term::Single {
+            text: text.into(),
+            kind,
+        });
+        self.singles.insert(text.into(), id);
+        if kind == TermKind::Word && text.chars().all(char::is_alphabetic) {
+            let len = text.chars().count();
+            if self.words_by_len.len() <= len {
+                self.words_by_len.resize(len + 1, Vec::new());
+            }
+            self.words_by_len[len].push(id);
+        }
+        id
+    }
+
+    fn intern_pair(&mut self, a: TermId, b: TermId) -> TermId {
+        let key = pair_key(a, b);
+        if let Some(&id) = self.pairs.get(&key) {
+            return id;
+        }
+        let id = self.new_term(Term::Pair(a, b));
+        self.pairs.insert(key, id);
+        id
+    }
+}
+
+fn pair_key(a: TermId, b: TermId) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+/// A profile gets a card document when it has words of its own to match,
+/// or when it has no works (so it can still be found by name).
+pub fn has_card(p: &Profile) -> bool {
+    !p.keywords.is_empty() || !p.summary.is_empty() || p.works.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Work;
+
+    fn profile(id: &str, works: &[(&str, &str)]) -> Profile {
+        Profile {
+            id: id.into(),
+            works: works
+                .iter()
+                .map(|(t, a)| Work {
+                    title: t.to_string(),
+                    abstract_text: a.to_string(),
+                    year: None,
+                })
+                .collect(),
+            ..Profile::default()
+        }
+    }
+
+    #[test]
+    fn each_work_is_a_document_with_weighted_counts() {
+        let mut idx = Index::new(&Params::default());
+        idx.add(profile("a", &[("wing flutter", "flutter of a wing"), ("钛合金", "")]));
+        assert_eq!(idx.work_count(), 2);
+        let flutter = idx.single("flutter").unwrap();
+        // Title weight 2 + abstract weight 1.
+        assert_eq!(idx.tf(flutter, 0), 3.0);
+        assert_eq!(idx.tf(flutter, 1), 0.0);
+        assert_eq!(idx.df(idx.single("合金").unwrap()), 1);
+        let wing = idx.single("wing").unwrap();
+        assert!(idx.pair(wing, flutter).is_some());
+        assert_eq!(idx.term_text(idx.pair(wing, flutter).unwrap()), "wing flutter");
+    }
+
+    #[test]
+    fn profile_card_is_a_document_when_there_are_keywords() {
+        let mut idx = Index::new(&Params::default());
+        let mut p = profile("a", &[("t", "x y")]);
+        p.keywords = vec!["增材制造".into()];
+        idx.add(p);
+        assert_eq!(idx.work_count(), 2);
+        assert_eq!(idx.works[1].source, Source::Card);
+        assert_eq!(idx.profile_works, vec![(0, 2)]);
+    }
+
+    #[test]
+    fn postings_stay_sorted_by_work() {
+        let mut idx = Index::new(&Params::default());
+        for i in 0..5 {
+            idx.add(profile(&format!("p{i}"), &[("heat transfer", ""), ("heat", "")]));
+        }
+        let heat = idx.single("heat").unwrap();
+        let works: Vec<_> = idx.postings[heat as usize].iter().map(|p| p.work).collect();
+        assert_eq!(works, (0..10).collect::<Vec<_>>());
+    }
+}

@@ -1,0 +1,282 @@
+//! The easy top-level API: load profiles, rank them for a challenge, rank
+//! challenges for a profile.
+
+use crate::error::{Error, Result};
+use crate::explain::{explain, Explanation};
+use crate::index::Index;
+use crate::model::{Challenge, Kind, Profile};
+use crate::params::Params;
+use crate::score::{feedback, profile_scores, score_works, Query};
+use rustc_hash::FxHashMap;
+use std::cmp::Ordering;
+
+/// Which profiles a ranking may return. Empty lists allow everything.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    pub kinds: Vec<Kind>,
+    pub disciplines: Vec<String>,
+    pub regions: Vec<String>,
+    pub institutions: Vec<String>,
+}
+
+impl Filter {
+    pub fn allows(&self, p: &Profile) -> bool {
+        let in_list = |list: &[String], v: &str| list.is_empty() || list.iter().any(|x| x == v);
+        (self.kinds.is_empty() || self.kinds.contains(&p.kind))
+            && in_list(&self.disciplines, &p.discipline)
+            && in_list(&self.regions, &p.region)
+            && in_list(&self.institutions, &p.institution)
+    }
+}
+
+/// Options of one ranking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchOptions {
+    /// How many results at most; `None` for all.
+    pub top: Option<usize>,
+    pub filter: Filter,
+    /// Results scoring below this are left out. Range 0–1; default 0.
+    pub min_score: f32,
+    /// Whether to explain each result (costs a little per result).
+    pub explain: bool,
+}
+
+impl Default for MatchOptions {
+    fn default() -> Self {
+        MatchOptions { top: Some(10), filter: Filter::default(), min_score: 0.0, explain: false }
+    }
+}
+
+impl MatchOptions {
+    pub fn validate(&self) -> Result<()> {
+        if !(self.min_score.is_finite() && (0.0..=1.0).contains(&self.min_score)) {
+            return Err(Error::parameter(format!(
+                "option `min_score` must be between 0 and 1, got {}",
+                self.min_score
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// One ranked profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match<'a> {
+    pub profile: &'a Profile,
+    /// In [0, 1]: the share of the challenge's information matched by the
+    /// profile's best works.
+    pub score: f32,
+    pub explanation: Option<Explanation>,
+}
+
+/// One ranked challenge, for the reverse view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChallengeMatch<'a> {
+    pub challenge: &'a Challenge,
+    /// The same number the forward ranking gives this pair.
+    pub score: f32,
+    pub explanation: Option<Explanation>,
+}
+
+/// What loading profiles did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddReport {
+    pub added: usize,
+    /// Ids that were already loaded (or repeated in the batch): the later
+    /// record replaces the earlier one.
+    pub replaced: Vec<String>,
+}
+
+/// Ranks research profiles for challenges and the reverse.
+pub struct Matcher {
+    params: Params,
+    index: Index,
+    by_id: FxHashMap<String, u32>,
+}
+
+impl Matcher {
+    pub fn new(params: Params) -> Result<Matcher> {
+        params.validate()?;
+        Ok(Matcher { index: Index::new(&params), params, by_id: FxHashMap::default() })
+    }
+
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    pub fn profiles(&self) -> &[Profile] {
+        self.index.profiles()
+    }
+
+    pub fn profile(&self, id: &str) -> Option<&Profile> {
+        self.by_id.get(id).and_then(|&i| self.index.profiles().get(i as usize))
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.profiles().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn clear(&mut self) {
+        self.index = Index::new(&self.params);
+        self.by_id.clear();
+    }
+
+    /// Adds profiles. A profile whose id is already loaded replaces the old
+    /// one in place (the index is then rebuilt, since postings are append-only).
+    pub fn add_profiles(&mut self, profiles: Vec<Profile>) -> AddReport {
+        let mut report = AddReport::default();
+        let loaded = self.index.profiles().len();
+        let mut new: Vec<Profile> = Vec::new();
+        let mut replacements: Vec<(usize, Profile)> = Vec::new();
+        for p in profiles {
+            match self.by_id.get(&p.id) {
+                Some(&i) => {
+                    report.replaced.push(p.id.clone());
+                    match (i as usize).checked_sub(loaded) {
+                        // Repeated within this batch: the later one wins.
+                        Some(j) => new[j] = p,
+                        None => replacements.push((i as usize, p)),
+                    }
+                }
+                None => {
+                    self.by_id.insert(p.id.clone(), (loaded + new.len()) as u32);
+                    new.push(p);
+                    report.added += 1;
+                }
+            }
+        }
+        if replacements.is_empty() {
+            for p in new {
+                self.index.add(p);
+            }
+        } else {
+            let mut all = self.index.profiles().to_vec();
+            for (i, p) in replacements {
+                all[i] = p;
+            }
+            all.extend(new);
+            self.index = Index::new(&self.params);
+            for p in all {
+                self.index.add(p);
+            }
+        }
+        report
+    }
+
+    /// Every profile's score for the challenge, by profile number (load order).
+    fn scores(&self, challenge: &Challenge) -> (Query, Vec<f32>) {
+        let mut query = Query::new(&self.index, &self.params, challenge);
+        let mut acc = Vec::new();
+        score_works(&self.index, &self.params, &query, &mut acc);
+        feedback(&self.index, &self.params, &mut query, &mut acc);
+        (query, profile_scores(&self.index, &self.params, &acc))
+    }
+
+    /// Ranks loaded profiles for a challenge: best first, ties by id.
+    pub fn match_challenge(&self, challenge: &Challenge, options: &MatchOptions) -> Result<Vec<Match<'_>>> {
+        options.validate()?;
+        let (query, scores) = self.scores(challenge);
+        let profiles = self.index.profiles();
+        let mut ranked: Vec<(u32, f32)> = scores
+            .iter()
+            .enumerate()
+            .filter(|&(i, &s)| s >= options.min_score && options.filter.allows(&profiles[i]))
+            .map(|(i, &s)| (i as u32, s))
+            .collect();
+        let order = |a: &(u32, f32), b: &(u32, f32)| -> Ordering {
+            b.1.total_cmp(&a.1).then_with(|| profiles[a.0 as usize].id.cmp(&profiles[b.0 as usize].id))
+        };
+        let top = options.top.unwrap_or(ranked.len()).min(ranked.len());
+        if top == 0 {
+            return Ok(Vec::new());
+        }
+        if top < ranked.len() {
+            ranked.select_nth_unstable_by(top - 1, order);
+            ranked.truncate(top);
+        }
+        ranked.sort_unstable_by(order);
+        Ok(ranked
+            .into_iter()
+            .map(|(i, score)| Match {
+                profile: &profiles[i as usize],
+                score,
+                explanation: options
+                    .explain
+                    .then(|| explain(&self.index, &self.params, &query, challenge, i)),
+            })
+            .collect())
+    }
+
+    /// Ranks challenges for one loaded profile (what a tech-transfer office
+    /// needs). Each score is the same number the forward ranking gives the
+    /// pair. The options' filter does not apply; `top` and `min_score` do.
+    pub fn match_profile<'c>(
+        &self,
+        profile_id: &str,
+        challenges: &'c [Challenge],
+        options: &MatchOptions,
+    ) -> Result<Vec<ChallengeMatch<'c>>> {
+        options.validate()?;
+        let &p = self
+            .by_id
+            .get(profile_id)
+            .ok_or_else(|| Error::not_found(format!("no profile with id `{profile_id}` is loaded")))?;
+        let mut ranked: Vec<(usize, f32, Query)> = challenges
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let (query, scores) = self.scores(c);
+                (i, scores.get(p as usize).copied().unwrap_or(0.0), query)
+            })
+            .filter(|(_, s, _)| *s >= options.min_score)
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| challenges[a.0].id.cmp(&challenges[b.0].id)));
+        ranked.truncate(options.top.unwrap_or(usize::MAX));
+        Ok(ranked
+            .into_iter()
+            .map(|(i, score, query)| ChallengeMatch {
+                challenge: &challenges[i],
+                score,
+                explanation: options
+                    .explain
+                    .then(|| explain(&self.index, &self.params, &query, &challenges[i], p)),
+            })
+            .collect())
+    }
+
+    /// Distinct kinds, disciplines, regions and institutions, sorted.
+    pub fn facets(&self) -> Facets {
+        let mut f = Facets::default();
+        for p in self.profiles() {
+            f.kinds.push(p.kind);
+            for (list, v) in [
+                (&mut f.disciplines, &p.discipline),
+                (&mut f.regions, &p.region),
+                (&mut f.institutions, &p.institution),
+            ] {
+                if !v.is_empty() {
+                    list.push(v.clone());
+                }
+            }
+        }
+        f.kinds.sort();
+        f.kinds.dedup();
+        for list in [&mut f.disciplines, &mut f.regions, &mut f.institutions] {
+            list.sort();
+            list.dedup();
+        }
+        f
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facets {
+    pub kinds: Vec<Kind>,
+    pub disciplines: Vec<String>,
+    pub regions: Vec<String>,
+    pub institutions: Vec<String>,
+}

@@ -1,0 +1,498 @@
+//! The records the matcher works on: research profiles (with their works)
+//! and enterprise challenges, as in `batch-format.md`.
+//!
+//! Records are read from `serde_json::Value` by hand rather than by derive,
+//! so that every error names the record and the field ("profile `p7`: field
+//! `keywords` must be a list of strings, got a number") instead of a column
+//! number. Unknown fields are ignored. Both importers (JSON/JSONL and CSV)
+//! and the WASM layer go through [`Profile::from_json`] and
+//! [`Challenge::from_json`].
+
+use crate::error::{Error, Result};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Limits on one record, each with its reason. Beyond a limit the record is
+/// refused with a message naming the limit, rather than slowing everyone down.
+pub mod limits {
+    /// Longest text field (summary, abstract, description), in bytes: 200 KB
+    /// is a long paper's full text; matching is about abstracts.
+    pub const MAX_FIELD_BYTES: usize = 200_000;
+    /// Longest identifier, in bytes: ids are keys, not text.
+    pub const MAX_ID_BYTES: usize = 256;
+    /// Most works on one profile: a lab's publication list (the CSL labs
+    /// carry 500) fits; more is a data error.
+    pub const MAX_WORKS: usize = 5_000;
+    /// Most keywords on one record.
+    pub const MAX_KEYWORDS: usize = 500;
+}
+
+/// What a research profile is, in the programme's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A professor or researcher offered as a technical mentor to SMEs.
+    #[default]
+    Expert,
+    /// A laboratory, engineering research centre or innovation consortium.
+    Lab,
+    /// A doctoral-student service team.
+    Team,
+    /// A university patent offered under open licence.
+    Patent,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Expert, Kind::Lab, Kind::Team, Kind::Patent];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Expert => "expert",
+            Kind::Lab => "lab",
+            Kind::Team => "team",
+            Kind::Patent => "patent",
+        }
+    }
+
+    /// Parses the batch-format names and the Chinese names people type.
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s.trim().to_lowercase().as_str() {
+            "expert" | "professor" | "mentor" | "专家" | "导师" | "教授" => Some(Kind::Expert),
+            "lab" | "laboratory" | "centre" | "center" | "实验室" | "平台" | "研究中心" => {
+                Some(Kind::Lab)
+            }
+            "team" | "博士团队" | "团队" | "服务团" | "博士服务团" => Some(Kind::Team),
+            "patent" | "专利" => Some(Kind::Patent),
+            _ => None,
+        }
+    }
+}
+
+/// One piece of evidence on a profile: a paper, patent or project.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Work {
+    pub title: String,
+    #[serde(rename = "abstract")]
+    pub abstract_text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+}
+
+/// Terms of an open licence on a patent profile.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Licence {
+    pub fee: String,
+    pub terms: String,
+}
+
+/// A research profile: an expert, lab, doctoral team or patent.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Profile {
+    pub id: String,
+    pub kind: Kind,
+    pub name: String,
+    pub institution: String,
+    pub discipline: String,
+    pub region: String,
+    pub keywords: Vec<String>,
+    pub summary: String,
+    pub works: Vec<Work>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub licence: Option<Licence>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+}
+
+/// An enterprise's technical challenge ("unveiling list" entry).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Challenge {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+    pub enterprise: String,
+    pub industry: String,
+    pub region: String,
+}
+
+impl Challenge {
+    /// A challenge made from free text alone, as pasted into the page.
+    pub fn from_text(id: &str, text: &str) -> Challenge {
+        Challenge {
+            id: id.to_string(),
+            description: text.to_string(),
+            ..Challenge::default()
+        }
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads fields out of one JSON object, naming the record in every error.
+struct Fields<'a> {
+    obj: &'a Map<String, Value>,
+    what: String,
+}
+
+impl<'a> Fields<'a> {
+    fn new(v: &'a Value, noun: &str) -> Result<Self> {
+        let obj = v
+            .as_object()
+            .ok_or_else(|| Error::parse(format!("a {noun} must be an object, got {}", type_name(v))))?;
+        let what = match obj.get("id") {
+            Some(Value::String(s)) => format!("{noun} `{}`", truncate(s, 60)),
+            Some(Value::Number(n)) => format!("{noun} `{n}`"),
+            _ => noun.to_string(),
+        };
+        Ok(Fields { obj, what })
+    }
+
+    fn err(&self, field: &str, msg: impl std::fmt::Display) -> Error {
+        Error::invalid(format!("{}: field `{field}` {msg}", self.what)).with_field(field)
+    }
+
+    /// The record's id: a non-empty string, or a whole number (spreadsheet
+    /// exports often turn ids into numbers).
+    fn id(&self) -> Result<String> {
+        let id = match self.obj.get("id") {
+            None | Some(Value::Null) => return Err(self.err("id", "is missing")),
+            Some(Value::String(s)) => s.trim().to_string(),
+            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
+            Some(other) => {
+                return Err(self.err("id", format!("must be a string, got {}", type_name(other))))
+            }
+        };
+        if id.is_empty() {
+            return Err(self.err("id", "is empty"));
+        }
+        if id.len() > limits::MAX_ID_BYTES {
+            return Err(self.err(
+                "id",
+                format!("is longer than the limit of {} bytes", limits::MAX_ID_BYTES),
+            ));
+        }
+        Ok(id)
+    }
+
+    fn text(&self, field: &str) -> Result<String> {
+        text_value(self.obj.get(field)).map_err(|m| self.err(field, m))
+    }
+
+    fn list(&self, field: &str) -> Result<Vec<String>> {
+        let list = match self.obj.get(field) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::String(s)) => split_list(s),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::String(s) => {
+                            let s = s.trim();
+                            if !s.is_empty() {
+                                out.push(s.to_string());
+                            }
+                        }
+                        Value::Number(n) => out.push(n.to_string()),
+                        Value::Null => {}
+                        other => {
+                            return Err(self.err(
+                                field,
+                                format!("item {} must be a string, got {}", i + 1, type_name(other)),
+                            ))
+                        }
+                    }
+                }
+                out
+            }
+            Some(other) => {
+                return Err(self.err(
+                    field,
+                    format!("must be a list of strings, got {}", type_name(other)),
+                ))
+            }
+        };
+        if list.len() > limits::MAX_KEYWORDS {
+            return Err(self.err(
+                field,
+                format!("has more than the limit of {} items", limits::MAX_KEYWORDS),
+            ));
+        }
+        let total: usize = list.iter().map(String::len).sum();
+        if total > limits::MAX_FIELD_BYTES {
+            return Err(self.err(field, too_long_message()));
+        }
+        Ok(list)
+    }
+}
+
+fn too_long_message() -> String {
+    format!(
+        "is longer than the limit of {} bytes",
+        limits::MAX_FIELD_BYTES
+    )
+}
+
+/// Text of an optional string field; numbers are accepted as their digits.
+fn text_value(v: Option<&Value>) -> std::result::Result<String, String> {
+    let s = match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(other) => return Err(format!("must be a string, got {}", type_name(other))),
+    };
+    if s.len() > limits::MAX_FIELD_BYTES {
+        return Err(too_long_message());
+    }
+    Ok(s)
+}
+
+/// Splits a keyword cell: `;` is the documented separator; the full-width
+/// `；`, the Chinese enumeration comma `、` and `，` are accepted too since
+/// that is how people type lists in Chinese.
+pub fn split_list(s: &str) -> Vec<String> {
+    s.split([';', '；', '、', '，'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+pub(crate) fn truncate(s: &str, max_chars: usize) -> String {
+    match s.char_indices().nth(max_chars) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+impl Work {
+    fn from_json(v: &Value, fields: &Fields, index: usize) -> Result<Work> {
+        let field = format!("works[{index}]");
+        match v {
+            // A bare string is a title: lists of paper titles are common.
+            Value::String(s) => Ok(Work {
+                title: text_value(Some(v)).map_err(|m| fields.err(&field, m))?,
+                abstract_text: String::new(),
+                year: None,
+            })
+            .map(|w| Work {
+                title: if w.title.is_empty() { s.trim().to_string() } else { w.title },
+                ..w
+            }),
+            Value::Object(obj) => {
+                let get = |name: &str| {
+                    text_value(obj.get(name)).map_err(|m| fields.err(&format!("{field}.{name}"), m))
+                };
+                let year = match obj.get("year") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::Number(n)) => n.as_i64().and_then(|y| i32::try_from(y).ok()),
+                    Some(Value::String(s)) if s.trim().is_empty() => None,
+                    Some(Value::String(s)) => Some(s.trim().parse::<i32>().map_err(|_| {
+                        fields.err(&format!("{field}.year"), format!("must be a year, got `{}`", truncate(s, 20)))
+                    })?),
+                    Some(other) => {
+                        return Err(fields.err(
+                            &format!("{field}.year"),
+                            format!("must be a number, got {}", type_name(other)),
+                        ))
+                    }
+                };
+                Ok(Work {
+                    title: get("title")?,
+                    abstract_text: get("abstract")?,
+                    year,
+                })
+            }
+            other => Err(fields.err(
+                &field,
+                format!("must be an object with title and abstract, got {}", type_name(other)),
+            )),
+        }
+    }
+
+    /// True when the work has no text to match on.
+    pub fn is_empty(&self) -> bool {
+        self.title.is_empty() && self.abstract_text.is_empty()
+    }
+}
+
+impl Profile {
+    /// Reads a profile from a JSON object in the batch format.
+    pub fn from_json(v: &Value) -> Result<Profile> {
+        let f = Fields::new(v, "profile")?;
+        let id = f.id()?;
+        let kind = match f.obj.get("kind") {
+            None | Some(Value::Null) => Kind::Expert,
+            Some(Value::String(s)) if s.trim().is_empty() => Kind::Expert,
+            Some(Value::String(s)) => Kind::parse(s).ok_or_else(|| {
+                f.err(
+                    "kind",
+                    format!(
+                        "must be one of expert, lab, team, patent; got `{}`",
+                        truncate(s, 30)
+                    ),
+                )
+            })?,
+            Some(other) => {
+                return Err(f.err("kind", format!("must be a string, got {}", type_name(other))))
+            }
+        };
+        let works = match f.obj.get("works") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => {
+                if items.len() > limits::MAX_WORKS {
+                    return Err(f.err(
+                        "works",
+                        format!("has more than the limit of {} works", limits::MAX_WORKS),
+                    ));
+                }
+                let mut works = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let w = Work::from_json(item, &f, i)?;
+                    if !w.is_empty() {
+                        works.push(w);
+                    }
+                }
+                works
+            }
+            Some(other) => {
+                return Err(f.err("works", format!("must be a list, got {}", type_name(other))))
+            }
+        };
+        let licence = match f.obj.get("licence").or_else(|| f.obj.get("license")) {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(obj)) => {
+                let get = |name: &str| {
+                    text_value(obj.get(name)).map_err(|m| f.err(&format!("licence.{name}"), m))
+                };
+                Some(Licence {
+                    fee: get("fee")?,
+                    terms: get("terms")?,
+                })
+            }
+            Some(Value::String(s)) => Some(Licence {
+                fee: String::new(),
+                terms: s.trim().to_string(),
+            }),
+            Some(other) => {
+                return Err(f.err("licence", format!("must be an object, got {}", type_name(other))))
+            }
+        };
+        let number = f.text("number")?;
+        Ok(Profile {
+            id,
+            kind,
+            name: f.text("name")?,
+            institution: f.text("institution")?,
+            discipline: f.text("discipline")?,
+            region: f.text("region")?,
+            keywords: f.list("keywords")?,
+            summary: f.text("summary")?,
+            works,
+            licence,
+            number: (!number.is_empty()).then_some(number),
+        })
+    }
+}
+
+impl Challenge {
+    /// Reads a challenge from a JSON object in the batch format.
+    pub fn from_json(v: &Value) -> Result<Challenge> {
+        let f = Fields::new(v, "challenge")?;
+        let c = Challenge {
+            id: f.id()?,
+            title: f.text("title")?,
+            description: f.text("description")?,
+            keywords: f.list("keywords")?,
+            enterprise: f.text("enterprise")?,
+            industry: f.text("industry")?,
+            region: f.text("region")?,
+        };
+        if c.title.is_empty() && c.description.is_empty() && c.keywords.is_empty() {
+            return Err(f.err("description", "is missing: a challenge needs some text"));
+        }
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn profile_reads_every_field_and_ignores_unknown_ones() {
+        let p = Profile::from_json(&json!({
+            "id": "p17", "kind": "patent", "name": "一种钛合金", "institution": "X大学",
+            "discipline": "材料", "region": "江苏", "keywords": ["钛合金", "增材制造"],
+            "summary": "s", "works": [{"title": "t", "abstract": "a", "year": 2023}],
+            "licence": {"fee": "1万元/年", "terms": "非独占"}, "number": "ZL2020",
+            "colour": "blue"
+        }))
+        .unwrap();
+        assert_eq!(p.kind, Kind::Patent);
+        assert_eq!(p.keywords, vec!["钛合金", "增材制造"]);
+        assert_eq!(p.works[0].year, Some(2023));
+        assert_eq!(p.licence.as_ref().unwrap().terms, "非独占");
+        assert_eq!(p.number.as_deref(), Some("ZL2020"));
+    }
+
+    #[test]
+    fn missing_id_is_an_error_naming_the_field() {
+        let e = Profile::from_json(&json!({"name": "x"})).unwrap_err();
+        assert_eq!(e.to_string(), "profile: field `id` is missing");
+    }
+
+    #[test]
+    fn wrong_type_names_record_and_field() {
+        let e = Profile::from_json(&json!({"id": "p7", "keywords": 5})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "profile `p7`: field `keywords` must be a list of strings, got a number"
+        );
+        let e = Profile::from_json(&json!({"id": "p7", "works": [{"title": ["x"]}]})).unwrap_err();
+        assert!(e.to_string().contains("works[0].title"), "{e}");
+    }
+
+    #[test]
+    fn numeric_ids_and_keyword_strings_are_accepted() {
+        let p = Profile::from_json(&json!({"id": 42, "keywords": "a; b；c、d"})).unwrap();
+        assert_eq!(p.id, "42");
+        assert_eq!(p.keywords, vec!["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn unknown_kind_is_rejected_but_chinese_names_work() {
+        assert!(Profile::from_json(&json!({"id": "a", "kind": "robot"})).is_err());
+        let p = Profile::from_json(&json!({"id": "a", "kind": "实验室"})).unwrap();
+        assert_eq!(p.kind, Kind::Lab);
+    }
+
+    #[test]
+    fn challenge_needs_text() {
+        assert!(Challenge::from_json(&json!({"id": "c1"})).is_err());
+        let c = Challenge::from_json(&json!({"id": "c1", "description": "需要 5G 基站散热"})).unwrap();
+        assert_eq!(c.description, "需要 5G 基站散热");
+    }
+
+    #[test]
+    fn oversized_field_names_the_limit() {
+        let big = "a".repeat(limits::MAX_FIELD_BYTES + 1);
+        let e = Profile::from_json(&json!({"id": "a", "summary": big})).unwrap_err();
+        assert!(e.to_string().contains("limit of 200000 bytes"), "{e}");
+    }
+
+    #[test]
+    fn truncate_respects_char_boundaries() {
+        assert_eq!(truncate("钛合金增材", 2), "钛合…");
+        assert_eq!(truncate("ab", 5), "ab");
+    }
+}

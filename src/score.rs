@@ -1,0 +1,347 @@
+//! Scoring: each work against the challenge, then each profile from its
+//! best works.
+//!
+//! Per work, a BM25-style sum: every challenge term contributes
+//! `weight × idf × tf / (tf + k1·(1 − b + b·len/avglen))`, which saturates
+//! repeated words and discounts long works (what ranks best on
+//! single-document collections such as Cranfield). The sum is divided by
+//! the challenge's total `weight × idf` over the terms the corpus knows,
+//! so a work's score is the share of the challenge's information it
+//! matches, in [0, 1): a 0.5 means half of what the challenge says is
+//! matched, whatever its length or language. A profile's score is the mean
+//! of its `top_works` best works (fewer when it has fewer), as the
+//! literature on expert finding recommends.
+
+use crate::fuzzy;
+use crate::index::{Index, Source, TermId, WorkId};
+use crate::model::Challenge;
+use crate::params::Params;
+use crate::text::{Analyzer, TermKind};
+use rustc_hash::FxHashMap;
+
+/// A field of the challenge, for highlight spans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChallengeField {
+    Title,
+    Description,
+    /// `keywords[i]`.
+    Keyword(u32),
+}
+
+/// A challenge term with its weight (query weight × idf).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QueryTerm {
+    pub term: TermId,
+    pub weight: f32,
+    /// True when the term came from typo correction or feedback rather
+    /// than the challenge's own words.
+    pub added: bool,
+}
+
+/// Where a challenge word is and which term it stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenTerm {
+    pub field: ChallengeField,
+    pub start: u32,
+    pub end: u32,
+    pub term: TermId,
+}
+
+/// An analysed challenge, ready to score.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// Sorted by term id, one entry per term.
+    pub terms: Vec<QueryTerm>,
+    /// Sum of the weights: the score of a (never reached) perfect match.
+    pub norm: f32,
+    /// Challenge words and phrases that the corpus knows, for highlighting.
+    pub tokens: Vec<TokenTerm>,
+}
+
+/// BM25 inverse document frequency: never negative.
+pub fn idf(index: &Index, term: TermId) -> f32 {
+    let n = index.work_count() as f32;
+    let df = index.df(term) as f32;
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// Sublinear weight of a term repeated in the challenge: long challenges
+/// repeat their topic words, which should count, but not linearly.
+fn query_tf(count: f32) -> f32 {
+    if count > 1.0 {
+        1.0 + count.ln()
+    } else {
+        count
+    }
+}
+
+impl Query {
+    /// Analyses the challenge's title, description and keywords.
+    pub fn new(index: &Index, params: &Params, challenge: &Challenge) -> Query {
+        let mut analyzer = Analyzer::new();
+        let mut counts: FxHashMap<TermId, (f32, bool)> = FxHashMap::default();
+        let mut tokens = Vec::new();
+        let mut fields: Vec<(ChallengeField, &str, f32)> = vec![
+            (ChallengeField::Title, &challenge.title, params.title_weight),
+            (ChallengeField::Description, &challenge.description, params.abstract_weight),
+        ];
+        for (i, k) in challenge.keywords.iter().enumerate() {
+            fields.push((ChallengeField::Keyword(i as u32), k, params.keyword_weight));
+        }
+        for (field, text, weight) in fields {
+            if text.is_empty() || weight <= 0.0 {
+                continue;
+            }
+            let analysis = analyzer.analyze(text);
+            let mut ids: Vec<Option<TermId>> = Vec::with_capacity(analysis.tokens().len());
+            for t in analysis.tokens() {
+                let stem = analysis.term(t);
+                let mut id = index.single(stem).map(|id| (id, weight, false));
+                if id.is_none() && params.fuzzy && t.kind == TermKind::Word {
+                    let letters = text
+                        .get(t.start as usize..t.end as usize)
+                        .map_or(0, |s| s.chars().count());
+                    id = fuzzy::correct(index, stem, letters)
+                        .map(|(term, _)| (term, weight * params.fuzzy_weight, true));
+                }
+                ids.push(id.map(|(term, ..)| term));
+                if let Some((term, w, fuzzy)) = id {
+                    let entry = counts.entry(term).or_insert((0.0, fuzzy));
+                    entry.0 += w;
+                    entry.1 &= fuzzy;
+                    tokens.push(TokenTerm { field, start: t.start, end: t.end, term });
+                }
+            }
+            if params.phrase_weight > 0.0 {
+                for (i, j) in analysis.pairs() {
+                    let (Some(a), Some(b)) = (ids[i], ids[j]) else { continue };
+                    if let Some(term) = index.pair(a, b) {
+                        counts.entry(term).or_insert((0.0, false)).0 += weight * params.phrase_weight;
+                        let (t, u) = (analysis.tokens()[i], analysis.tokens()[j]);
+                        tokens.push(TokenTerm { field, start: t.start, end: u.end, term });
+                    }
+                }
+            }
+        }
+        let mut terms: Vec<QueryTerm> = counts
+            .into_iter()
+            .map(|(term, (count, added))| QueryTerm {
+                term,
+                weight: query_tf(count) * idf(index, term),
+                added,
+            })
+            .filter(|t| t.weight > 0.0)
+            .collect();
+        terms.sort_unstable_by_key(|t| t.term);
+        let norm = terms.iter().map(|t| t.weight).sum();
+        Query { terms, norm, tokens }
+    }
+}
+
+/// Length normalisation of BM25 for one work.
+#[inline]
+fn length_factor(params: &Params, len: f32, avg_len: f32) -> f32 {
+    params.k1 * (1.0 - params.b + params.b * len / avg_len)
+}
+
+/// The contribution of one term occurrence count to a work's raw score.
+#[inline]
+pub fn contribution(weight: f32, tf: f32, length_factor: f32) -> f32 {
+    weight * tf / (tf + length_factor)
+}
+
+/// Scores every work; `acc[w]` receives work `w`'s score in [0, 1).
+pub fn score_works(index: &Index, params: &Params, query: &Query, acc: &mut Vec<f32>) {
+    acc.clear();
+    acc.resize(index.work_count(), 0.0);
+    add_terms(index, params, &query.terms, acc);
+    if query.norm > 0.0 {
+        let inv = 1.0 / query.norm;
+        acc.iter_mut().for_each(|s| *s *= inv);
+    }
+}
+
+fn add_terms(index: &Index, params: &Params, terms: &[QueryTerm], acc: &mut [f32]) {
+    let avg = index.avg_len();
+    for qt in terms {
+        for p in index.postings.get(qt.term as usize).map_or(&[][..], Vec::as_slice) {
+            if let (Some(slot), Some(work)) = (acc.get_mut(p.work as usize), index.works.get(p.work as usize)) {
+                *slot += contribution(qt.weight, p.tf, length_factor(params, work.len, avg));
+            }
+        }
+    }
+}
+
+/// Score of one work, computed term by term in the same order as
+/// [`score_works`] (so the same float), with each term's part.
+pub fn score_work(index: &Index, params: &Params, query: &Query, work: WorkId) -> (f32, Vec<(TermId, f32)>) {
+    let Some(entry) = index.works.get(work as usize) else {
+        return (0.0, Vec::new());
+    };
+    let lf = length_factor(params, entry.len, index.avg_len());
+    let mut parts = Vec::new();
+    let mut raw = 0.0f32;
+    for qt in &query.terms {
+        let tf = index.tf(qt.term, work);
+        if tf > 0.0 {
+            let c = contribution(qt.weight, tf, lf);
+            raw += c;
+            parts.push((qt.term, c));
+        }
+    }
+    if query.norm > 0.0 {
+        let inv = 1.0 / query.norm;
+        raw *= inv;
+        parts.iter_mut().for_each(|(_, c)| *c *= inv);
+    }
+    (raw, parts)
+}
+
+/// Pseudo-relevance feedback: adds the most telling words of the best
+/// first-pass works to the query, and their scores to `acc`.
+///
+/// A candidate word scores `Σ over feedback works (tf / len) × idf`; the
+/// best `feedback_terms` not already in the query are added with weights
+/// proportional to that score and summing to `feedback_weight` × the
+/// challenge's own total weight.
+pub fn feedback(index: &Index, params: &Params, query: &mut Query, acc: &mut Vec<f32>) {
+    if !params.feedback || query.terms.is_empty() {
+        return;
+    }
+    let mut best: Vec<(f32, WorkId)> = acc
+        .iter()
+        .enumerate()
+        .filter(|(_, &s)| s > 0.0)
+        .map(|(w, &s)| (s, w as WorkId))
+        .collect();
+    let n = params.feedback_works.min(best.len());
+    if n == 0 {
+        return;
+    }
+    let by_score = |a: &(f32, WorkId), b: &(f32, WorkId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    best.select_nth_unstable_by(n - 1, by_score);
+    best.truncate(n);
+    best.sort_unstable_by(by_score);
+
+    let mut candidates: FxHashMap<TermId, f32> = FxHashMap::default();
+    let mut analyzer = Analyzer::new();
+    for &(_, work) in &best {
+        let Some(entry) = index.works.get(work as usize) else { continue };
+        let Some(profile) = index.profiles.get(entry.profile as usize) else { continue };
+        let texts: Vec<&str> = match entry.source {
+            Source::Work(i) => profile
+                .works
+                .get(i as usize)
+                .map(|w| vec![w.title.as_str(), w.abstract_text.as_str()])
+                .unwrap_or_default(),
+            Source::Card => {
+                let mut t = vec![profile.summary.as_str()];
+                t.extend(profile.keywords.iter().map(String::as_str));
+                t
+            }
+        };
+        let mut counts: FxHashMap<TermId, f32> = FxHashMap::default();
+        let mut len = 0.0f32;
+        for text in texts {
+            let analysis = analyzer.analyze(text);
+            for t in analysis.tokens() {
+                if let Some(id) = index.single(analysis.term(t)) {
+                    *counts.entry(id).or_insert(0.0) += 1.0;
+                    len += 1.0;
+                }
+            }
+        }
+        for (term, tf) in counts {
+            *candidates.entry(term).or_insert(0.0) += tf / len.max(1.0) * idf(index, term);
+        }
+    }
+    let in_query = |t: TermId| query.terms.binary_search_by_key(&t, |q| q.term).is_ok();
+    let mut chosen: Vec<(TermId, f32)> = candidates
+        .into_iter()
+        // Words found in a single work say nothing about the topic.
+        .filter(|&(t, s)| s > 0.0 && !in_query(t) && index.df(t) > 1)
+        .collect();
+    chosen.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    chosen.truncate(params.feedback_terms);
+    let total: f32 = chosen.iter().map(|c| c.1).sum();
+    if total <= 0.0 {
+        return;
+    }
+    let budget = params.feedback_weight * query.norm;
+    let added: Vec<QueryTerm> = chosen
+        .iter()
+        .map(|&(term, s)| QueryTerm { term, weight: budget * s / total, added: true })
+        .collect();
+    // Undo the first pass's normalisation, add, and normalise again.
+    let old_norm = query.norm;
+    acc.iter_mut().for_each(|s| *s *= old_norm);
+    add_terms(index, params, &added, acc);
+    query.terms.extend(added);
+    query.terms.sort_unstable_by_key(|t| t.term);
+    query.norm = query.terms.iter().map(|t| t.weight).sum();
+    let inv = 1.0 / query.norm;
+    acc.iter_mut().for_each(|s| *s *= inv);
+}
+
+/// Mean of the best `top_works` scores among `scores` (fewer when there are
+/// fewer works).
+pub fn aggregate(scores: &[f32], top_works: usize) -> f32 {
+    let k = top_works.min(scores.len());
+    if k == 0 {
+        return 0.0;
+    }
+    let mut best = [0.0f32; 50];
+    let best = &mut best[..k.min(50)];
+    for &s in scores {
+        // Insert into the sorted (descending) small array.
+        if s > best[best.len() - 1] {
+            let mut i = best.len() - 1;
+            while i > 0 && best[i - 1] < s {
+                best[i] = best[i - 1];
+                i -= 1;
+            }
+            best[i] = s;
+        }
+    }
+    best.iter().sum::<f32>() / k as f32
+}
+
+/// Each profile's score from its works' scores in `acc`.
+pub fn profile_scores(index: &Index, params: &Params, acc: &[f32]) -> Vec<f32> {
+    index
+        .profile_works
+        .iter()
+        .map(|&(a, b)| {
+            acc.get(a as usize..b as usize)
+                .map_or(0.0, |s| aggregate(s, params.top_works))
+                .clamp(0.0, 1.0)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregate_is_mean_of_best() {
+        assert_eq!(aggregate(&[0.1, 0.9, 0.5, 0.7], 3), (0.9 + 0.7 + 0.5) / 3.0);
+        assert_eq!(aggregate(&[0.4], 3), 0.4);
+        assert_eq!(aggregate(&[], 3), 0.0);
+        assert_eq!(aggregate(&[0.2, 0.0], 1), 0.2);
+    }
+
+    #[test]
+    fn query_tf_is_sublinear_above_one() {
+        assert_eq!(query_tf(1.0), 1.0);
+        assert_eq!(query_tf(0.5), 0.5);
+        assert!(query_tf(4.0) < 4.0 && query_tf(4.0) > 2.0);
+    }
+
+    #[test]
+    fn contribution_saturates_below_weight() {
+        let c = contribution(2.0, 100.0, 1.2);
+        assert!(c < 2.0 && c > 1.9);
+        assert_eq!(contribution(2.0, 0.0, 1.2), 0.0);
+    }
+}

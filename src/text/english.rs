@@ -1,0 +1,109 @@
+//! Stage 3a: English stopwords and stemming.
+//!
+//! Stopwords are the Snowball English list plus the question words that
+//! fill challenge text ("what", "how", "can") and carry no topic. Stemming
+//! is Snowball English (Porter 2) from `rust-stemmers`, with a cache since
+//! the same surface forms recur across a corpus and stemming dominates the
+//! cost of indexing English.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::collections::HashMap;
+
+/// Sorted, for binary search.
+const STOPWORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+    "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between",
+    "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do",
+    "does", "doesn't", "doing", "don't", "down", "during", "e.g", "each", "etc", "few", "for",
+    "from", "further", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he",
+    "he'd", "he'll", "he's", "her", "here", "here's", "hers", "herself", "him", "himself", "his",
+    "how", "how's", "however", "i", "i'd", "i'll", "i'm", "i've", "i.e", "if", "in", "into", "is",
+    "isn't", "it", "it's", "its", "itself", "let's", "may", "me", "might", "more", "most",
+    "mustn't", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or",
+    "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "shall",
+    "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so", "some", "such",
+    "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there",
+    "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those",
+    "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "very", "via", "was",
+    "wasn't", "we", "we'd", "we'll", "we're", "we've", "were", "weren't", "what", "what's",
+    "when", "when's", "where", "where's", "whether", "which", "while", "who", "who's", "whom",
+    "why", "why's", "will", "with", "within", "without", "won't", "would", "wouldn't", "you",
+    "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves",
+];
+
+/// True for a folded English word that carries no topic.
+pub fn is_stopword(word: &str) -> bool {
+    STOPWORDS.binary_search(&word).is_ok()
+}
+
+/// Entries kept in the stem cache before it is cleared: bounds memory on
+/// corpora with huge vocabularies while keeping the common words cached.
+const STEM_CACHE_LIMIT: usize = 200_000;
+
+/// Snowball English with a cache of surface form → stem.
+pub struct EnglishStemmer {
+    stemmer: Stemmer,
+    cache: HashMap<Box<str>, Box<str>>,
+}
+
+impl Default for EnglishStemmer {
+    fn default() -> Self {
+        EnglishStemmer {
+            stemmer: Stemmer::create(Algorithm::English),
+            cache: HashMap::new(),
+        }
+    }
+}
+
+impl EnglishStemmer {
+    /// The stem of a folded word. Words with digits (`h100`, `5g`) and very
+    /// short words are returned as they are: stemming would only damage them.
+    pub fn stem<'a>(&'a mut self, word: &'a str) -> &'a str {
+        if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
+            return word;
+        }
+        if !self.cache.contains_key(word) {
+            if self.cache.len() >= STEM_CACHE_LIMIT {
+                self.cache.clear();
+            }
+            // Possessive apostrophes: Snowball handles `'s` itself.
+            let stem: Box<str> = self.stemmer.stem(word).into();
+            self.cache.insert(word.into(), stem);
+        }
+        self.cache.get(word).map_or(word, |s| s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stopword_list_is_sorted_for_binary_search() {
+        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn question_words_are_stopwords() {
+        for w in ["what", "how", "can", "the", "of"] {
+            assert!(is_stopword(w), "{w}");
+        }
+        assert!(!is_stopword("wing"));
+    }
+
+    #[test]
+    fn inflections_share_a_stem() {
+        let mut s = EnglishStemmer::default();
+        let a = s.stem("learning").to_string();
+        assert_eq!(a, s.stem("learned"));
+        let b = s.stem("vibrations").to_string();
+        assert_eq!(b, s.stem("vibration"));
+    }
+
+    #[test]
+    fn model_numbers_are_not_stemmed() {
+        let mut s = EnglishStemmer::default();
+        assert_eq!(s.stem("h100s"), "h100s");
+        assert_eq!(s.stem("gas"), "gas");
+    }
+}

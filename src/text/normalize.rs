@@ -1,0 +1,130 @@
+//! Stage 1: width and case folding.
+//!
+//! Chinese text is full of full-width Latin letters, digits and punctuation
+//! (`ＡＩ`, `５Ｇ`, `（）`); they are folded to their ASCII forms so `５Ｇ`
+//! and `5G` are one term. Letters are lower-cased. Zero-width characters
+//! and the byte-order mark are dropped so they cannot split or hide words.
+//! Every output character remembers the byte offset of the input character
+//! it came from, so later stages can point back into the original text.
+
+/// Folds one character, pushing its replacement(s) to `out`.
+#[inline]
+fn fold(c: char, mut out: impl FnMut(char)) {
+    let c = match c {
+        // Full-width ASCII block.
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        // Invisible characters that would otherwise glue or split words.
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => return,
+        _ => c,
+    };
+    if c.is_ascii() {
+        out(c.to_ascii_lowercase());
+    } else if c.is_uppercase() {
+        c.to_lowercase().for_each(out);
+    } else {
+        out(c);
+    }
+}
+
+/// The folded text alone (for tests, keys and facets).
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        fold(c, |f| out.push(f));
+    }
+    out
+}
+
+/// Folded text with, for each output byte, the byte offset in the input of
+/// the character it came from (plus one final entry for the end). Buffers
+/// are reused between calls to avoid allocation when indexing.
+#[derive(Default)]
+pub struct Normalized {
+    pub text: String,
+    origin: Vec<u32>,
+}
+
+impl Normalized {
+    pub fn fill(&mut self, input: &str) {
+        self.text.clear();
+        self.origin.clear();
+        for (at, c) in input.char_indices() {
+            let text = &mut self.text;
+            let origin = &mut self.origin;
+            fold(c, |f| {
+                let before = text.len();
+                text.push(f);
+                origin.extend(std::iter::repeat_n(at as u32, text.len() - before));
+            });
+        }
+        self.origin.push(input.len() as u32);
+    }
+
+    /// Byte offset in the input for a byte offset in the folded text.
+    #[inline]
+    pub fn origin(&self, at: usize) -> usize {
+        self.origin.get(at).copied().unwrap_or(0) as usize
+    }
+
+    /// Input byte offset just past the folded character ending at `end`.
+    /// Looks at the input character containing the last folded byte, so a
+    /// character folded into several (`İ` → `i̇`) maps back whole.
+    pub fn origin_end(&self, end: usize, input: &str) -> usize {
+        if end == 0 {
+            return 0;
+        }
+        let start = self.origin(end - 1);
+        input
+            .get(start..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(input.len(), |c| start + c.len_utf8())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_letters_digits_and_brackets_fold() {
+        assert_eq!(normalize("ＡＩ与５Ｇ（试点）"), "ai与5g(试点)");
+    }
+
+    #[test]
+    fn ideographic_space_becomes_space() {
+        assert_eq!(normalize("钛合金\u{3000}增材"), "钛合金 增材");
+    }
+
+    #[test]
+    fn zero_width_characters_are_dropped() {
+        assert_eq!(normalize("mach\u{200B}ine\u{FEFF}"), "machine");
+    }
+
+    #[test]
+    fn case_folds_beyond_ascii() {
+        assert_eq!(normalize("ÉCOLE Ti-6Al-4V"), "école ti-6al-4v");
+    }
+
+    #[test]
+    fn offsets_point_back_into_the_input() {
+        let input = "Ａ钛b";
+        let mut n = Normalized::default();
+        n.fill(input);
+        assert_eq!(n.text, "a钛b");
+        assert_eq!(n.origin(0), 0); // 'a' came from 'Ａ' (3 bytes)
+        assert_eq!(n.origin(1), 3); // '钛'
+        assert_eq!(n.origin(4), 6); // 'b'
+        assert_eq!(n.origin_end(1, input), 3);
+        assert_eq!(n.origin_end(4, input), 6);
+    }
+
+    #[test]
+    fn expanding_lowercase_maps_back_whole() {
+        let input = "İx";
+        let mut n = Normalized::default();
+        n.fill(input);
+        assert_eq!(n.text, "i\u{307}x");
+        assert_eq!(n.origin_end(3, input), 2);
+    }
+}
