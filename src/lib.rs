@@ -8,6 +8,7 @@ pub mod model;
 pub mod params;
 pub mod score;
 pub mod text;
+pub mod view;
 
 pub use error::{Error, ErrorKind, Result};
 pub use matcher::{Filter, Match, MatchOptions, Matcher};

@@ -94,6 +94,47 @@ fn check_usize(name: &str, v: usize, lo: usize, hi: usize) -> Result<()> {
 }
 
 impl Params {
+    /// Sets one parameter by name (`k1`, `top_works`, `fuzzy`, ... as the
+    /// fields are named, or camelCase as JS writes them) from text, then
+    /// checks the whole set.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<()> {
+        let bad = |what: &str| {
+            Error::parameter(format!("parameter `{name}` must be {what}, got `{value}`"))
+        };
+        let num = || value.trim().parse::<f32>().map_err(|_| bad("a number"));
+        let int = || value.trim().parse::<usize>().map_err(|_| bad("a whole number"));
+        let flag = || match value.trim() {
+            "true" | "1" | "on" | "yes" => Ok(true),
+            "false" | "0" | "off" | "no" => Ok(false),
+            _ => Err(bad("true or false")),
+        };
+        let snake: String = name
+            .chars()
+            .flat_map(|c| {
+                let lower = c.to_ascii_lowercase();
+                (c.is_ascii_uppercase().then_some('_').into_iter()).chain(std::iter::once(lower))
+            })
+            .collect();
+        match snake.as_str() {
+            "title_weight" => self.title_weight = num()?,
+            "abstract_weight" => self.abstract_weight = num()?,
+            "keyword_weight" => self.keyword_weight = num()?,
+            "summary_weight" => self.summary_weight = num()?,
+            "k1" => self.k1 = num()?,
+            "b" => self.b = num()?,
+            "top_works" => self.top_works = int()?,
+            "phrase_weight" => self.phrase_weight = num()?,
+            "fuzzy" => self.fuzzy = flag()?,
+            "fuzzy_weight" => self.fuzzy_weight = num()?,
+            "feedback" => self.feedback = flag()?,
+            "feedback_works" => self.feedback_works = int()?,
+            "feedback_terms" => self.feedback_terms = int()?,
+            "feedback_weight" => self.feedback_weight = num()?,
+            _ => return Err(Error::parameter(format!("unknown parameter `{name}`"))),
+        }
+        self.validate()
+    }
+
     /// Checks every parameter against its documented range.
     pub fn validate(&self) -> Result<()> {
         check_f32("title_weight", self.title_weight, 0.0, 10.0)?;
@@ -124,6 +165,18 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         Params::default().validate().unwrap();
+    }
+
+    #[test]
+    fn set_accepts_snake_and_camel_case() {
+        let mut p = Params::default();
+        p.set("top_works", "5").unwrap();
+        p.set("phraseWeight", "0.25").unwrap();
+        p.set("fuzzy", "false").unwrap();
+        assert_eq!((p.top_works, p.phrase_weight, p.fuzzy), (5, 0.25, false));
+        assert!(p.set("k1", "abc").is_err());
+        assert!(p.set("b", "2").is_err());
+        assert!(p.set("colour", "1").is_err());
     }
 
     #[test]

@@ -1,0 +1,160 @@
+//! `coopmatch`: the batch command-line tool, thin over the library.
+//!
+//! ```text
+//! coopmatch score --profiles P --challenges C [--top N|all] [--explain] [--set NAME=VALUE]...
+//! ```
+//! Writes `scores.jsonl` lines (batch-format.md) to stdout; row problems
+//! and errors go to stderr with file and line.
+
+use coopmatch::import::{self, Format, Imported, Record};
+use coopmatch::view::{round_score, ExplanationView, OffsetUnit};
+use coopmatch::{Error, MatchOptions, Matcher, Params};
+use std::io::Write;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  coopmatch score --profiles FILE --challenges FILE [--top N|all] [--explain]
+                  [--min-score X] [--set NAME=VALUE]... [--strict]
+
+FILE is JSON (array), JSONL or CSV, by extension (else detected).
+--top N       best N profiles per challenge (default 10); `all` for every pair
+--explain     add an `explanation` object to each line (byte offsets)
+--set k1=1.5  change a matching parameter (see the README for names and ranges)
+--strict      fail when any row of the input is rejected";
+
+struct Args {
+    rest: Vec<String>,
+}
+
+impl Args {
+    fn flag(&mut self, name: &str) -> bool {
+        let before = self.rest.len();
+        self.rest.retain(|a| a != name);
+        before != self.rest.len()
+    }
+
+    fn values(&mut self, name: &str) -> Result<Vec<String>, Error> {
+        let mut out = Vec::new();
+        while let Some(i) = self.rest.iter().position(|a| a == name) {
+            if i + 1 >= self.rest.len() {
+                return Err(Error::parameter(format!("{name} needs a value")));
+            }
+            out.push(self.rest.remove(i + 1));
+            self.rest.remove(i);
+        }
+        Ok(out)
+    }
+
+    fn value(&mut self, name: &str) -> Result<Option<String>, Error> {
+        Ok(self.values(name)?.pop())
+    }
+
+    fn required(&mut self, name: &str) -> Result<String, Error> {
+        self.value(name)?
+            .ok_or_else(|| Error::parameter(format!("{name} is required")))
+    }
+
+    fn finish(self) -> Result<(), Error> {
+        match self.rest.first() {
+            Some(a) => Err(Error::parameter(format!("unexpected argument `{a}`"))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Reads a record file, printing its row problems to stderr.
+fn read_file<T: Record>(path: &str, strict: bool) -> Result<Vec<T>, Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::new(coopmatch::ErrorKind::Io, format!("cannot read: {e}")).context(path))?;
+    let format = std::path::Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(|e| Format::parse(e).ok());
+    let Imported { records, errors, rows } = import::read::<T>(&text, format).map_err(|e| e.context(path))?;
+    let rejected = errors.iter().filter(|e| !e.loaded).count();
+    for e in &errors {
+        let what = if e.loaded { "warning" } else { "skipped" };
+        eprintln!("{path}:{}: {what}: {}", e.line, e.message);
+    }
+    if strict && rejected > 0 {
+        return Err(Error::invalid(format!("{rejected} of {rows} rows rejected (--strict)")).context(path));
+    }
+    Ok(records)
+}
+
+fn score(mut args: Args) -> Result<(), Error> {
+    let profiles_path = args.required("--profiles")?;
+    let challenges_path = args.required("--challenges")?;
+    let explain = args.flag("--explain");
+    let strict = args.flag("--strict");
+    let top = match args.value("--top")?.as_deref() {
+        None => Some(10),
+        Some("all") => None,
+        Some(n) => Some(
+            n.parse::<usize>()
+                .map_err(|_| Error::parameter(format!("--top must be a number or `all`, got `{n}`")))?,
+        ),
+    };
+    let min_score = match args.value("--min-score")? {
+        None => 0.0,
+        Some(v) => v
+            .parse::<f32>()
+            .map_err(|_| Error::parameter(format!("--min-score must be a number, got `{v}`")))?,
+    };
+    let mut params = Params::default();
+    for set in args.values("--set")? {
+        let (name, value) = set
+            .split_once('=')
+            .ok_or_else(|| Error::parameter(format!("--set takes NAME=VALUE, got `{set}`")))?;
+        params.set(name.trim(), value)?;
+    }
+    args.finish()?;
+
+    let profiles = read_file(&profiles_path, strict)?;
+    let challenges: Vec<coopmatch::Challenge> = read_file(&challenges_path, strict)?;
+    let mut matcher = Matcher::new(params)?;
+    matcher.add_profiles(profiles);
+    let options = MatchOptions { top, min_score, explain, ..MatchOptions::default() };
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for c in &challenges {
+        for m in matcher.match_challenge(c, &options)? {
+            let mut line = serde_json::json!({
+                "challenge": c.id,
+                "profile": m.profile.id,
+                "score": round_score(m.score),
+            });
+            if let Some(e) = &m.explanation {
+                line["explanation"] = serde_json::to_value(ExplanationView::new(e, c, m.profile, OffsetUnit::Bytes))
+                    .map_err(|e| Error::invalid(e.to_string()))?;
+            }
+            writeln!(out, "{line}").map_err(|e| Error::new(coopmatch::ErrorKind::Io, e.to_string()))?;
+        }
+    }
+    out.flush().map_err(|e| Error::new(coopmatch::ErrorKind::Io, e.to_string()))
+}
+
+fn main() -> ExitCode {
+    let mut argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.is_empty() || argv.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return if argv.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+    }
+    let command = argv.remove(0);
+    let args = Args { rest: argv };
+    let result = match command.as_str() {
+        "score" => score(args),
+        other => Err(Error::parameter(format!("unknown command `{other}`\n{USAGE}"))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("coopmatch: {e}");
+            ExitCode::from(match e.kind() {
+                coopmatch::ErrorKind::Parameter => 2,
+                _ => 1,
+            })
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Plain serialisable views of results, shared by the command-line tool's
+//! JSON output and the WASM layer (which hands them to JS as plain objects).
+//! Offsets are converted here: UTF-16 code units for JS, bytes for Rust
+//! and files.
+
+use crate::explain::{field_text, profile_field_text, utf16_offsets, Explanation, ProfileField, Span};
+use crate::index::Source;
+use crate::matcher::Facets;
+use crate::model::{Challenge, Profile};
+use crate::score::ChallengeField;
+use serde::Serialize;
+
+/// What offsets count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffsetUnit {
+    /// UTF-8 bytes (Rust strings, files).
+    Bytes,
+    /// UTF-16 code units (JS strings).
+    Utf16,
+}
+
+/// Scores rounded to 6 decimals so output is short and byte-identical
+/// across platforms.
+pub fn round_score(s: f32) -> f64 {
+    (f64::from(s) * 1e6).round() / 1e6
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TermView {
+    pub term: String,
+    /// Part of the score carried by this term; the parts add up to the score.
+    pub score: f64,
+    /// `score` as a share of the profile's score.
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkView {
+    /// Index into the profile's `works`; -1 for the profile's own card
+    /// (keywords, summary), whose spans are in `profileSpans`.
+    pub index: i64,
+    pub score: f64,
+    pub title_spans: Vec<[usize; 2]>,
+    pub abstract_spans: Vec<[usize; 2]>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SpanView {
+    pub field: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<u32>,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ExplanationView {
+    pub terms: Vec<TermView>,
+    pub works: Vec<WorkView>,
+    pub challenge_spans: Vec<SpanView>,
+    pub profile_spans: Vec<SpanView>,
+}
+
+fn convert(text: &str, start: usize, end: usize, unit: OffsetUnit) -> (usize, usize) {
+    match unit {
+        OffsetUnit::Bytes => (start, end),
+        OffsetUnit::Utf16 => {
+            let o = utf16_offsets(text, &[start, end]);
+            (o[0], o[1])
+        }
+    }
+}
+
+impl ExplanationView {
+    pub fn new(e: &Explanation, challenge: &Challenge, profile: &Profile, unit: OffsetUnit) -> Self {
+        let challenge_spans = e
+            .challenge_spans
+            .iter()
+            .map(|s| {
+                let (start, end) = convert(field_text(challenge, s.field), s.start, s.end, unit);
+                let (field, index) = match s.field {
+                    ChallengeField::Title => ("title", None),
+                    ChallengeField::Description => ("description", None),
+                    ChallengeField::Keyword(i) => ("keywords", Some(i)),
+                };
+                SpanView { field, index, start, end }
+            })
+            .collect();
+        let mut profile_spans = Vec::new();
+        let works = e
+            .works
+            .iter()
+            .map(|w| {
+                let mut view = WorkView {
+                    index: match w.source {
+                        Source::Work(i) => i64::from(i),
+                        Source::Card => -1,
+                    },
+                    score: round_score(w.score),
+                    title_spans: vec![],
+                    abstract_spans: vec![],
+                };
+                for s in &w.spans {
+                    let Span { field, start, end } = *s;
+                    let (start, end) = convert(profile_field_text(profile, w.source, field), start, end, unit);
+                    match field {
+                        ProfileField::Title => view.title_spans.push([start, end]),
+                        ProfileField::Abstract => view.abstract_spans.push([start, end]),
+                        ProfileField::Summary => profile_spans.push(SpanView { field: "summary", index: None, start, end }),
+                        ProfileField::Keyword(i) => {
+                            profile_spans.push(SpanView { field: "keywords", index: Some(i), start, end })
+                        }
+                        ProfileField::Name => profile_spans.push(SpanView { field: "name", index: None, start, end }),
+                        ProfileField::Discipline => {
+                            profile_spans.push(SpanView { field: "discipline", index: None, start, end })
+                        }
+                    }
+                }
+                view
+            })
+            .collect();
+        ExplanationView {
+            terms: e
+                .terms
+                .iter()
+                .map(|t| TermView { term: t.text.clone(), score: round_score(t.score), share: round_score(t.share) })
+                .collect(),
+            works,
+            challenge_spans,
+            profile_spans,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FacetsView {
+    pub kinds: Vec<&'static str>,
+    pub disciplines: Vec<String>,
+    pub regions: Vec<String>,
+    pub institutions: Vec<String>,
+}
+
+impl From<&Facets> for FacetsView {
+    fn from(f: &Facets) -> Self {
+        FacetsView {
+            kinds: f.kinds.iter().map(|k| k.as_str()).collect(),
+            disciplines: f.disciplines.clone(),
+            regions: f.regions.clone(),
+            institutions: f.institutions.clone(),
+        }
+    }
+}
