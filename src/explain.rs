@@ -67,6 +67,9 @@ pub struct Explanation {
     pub challenge_spans: Vec<Span<ChallengeField>>,
 }
 
+/// A work, its score, and each term's part of it.
+type ScoredWork = (WorkId, f32, Vec<(TermId, f32)>);
+
 /// How many evidence works an explanation lists at most.
 pub const MAX_EVIDENCE_WORKS: usize = 3;
 
@@ -80,10 +83,14 @@ pub fn explain(
     profile: u32,
 ) -> Explanation {
     let Some(&(first, end)) = index.profile_works.get(profile as usize) else {
-        return Explanation { terms: vec![], works: vec![], challenge_spans: vec![] };
+        return Explanation {
+            terms: vec![],
+            works: vec![],
+            challenge_spans: vec![],
+        };
     };
     // Score each work term by term; keep the best ones as the aggregation does.
-    let mut works: Vec<(WorkId, f32, Vec<(TermId, f32)>)> = (first..end)
+    let mut works: Vec<ScoredWork> = (first..end)
         .map(|w| {
             let (s, parts) = score_work(index, params, query, w);
             (w, s, parts)
@@ -106,13 +113,24 @@ pub fn explain(
         .tokens
         .iter()
         .filter(|t| matched.contains(&t.term))
-        .map(|t| (Span { field: t.field, start: t.start as usize, end: t.end as usize }, t.term))
+        .map(|t| {
+            (
+                Span {
+                    field: t.field,
+                    start: t.start as usize,
+                    end: t.end as usize,
+                },
+                t.term,
+            )
+        })
         .collect();
     raw.sort_by_key(|(s, t)| (*s, *t));
     let mut groups: Vec<(Span<ChallengeField>, Vec<TermId>)> = Vec::new();
     for (span, term) in raw {
         match groups.last_mut() {
-            Some((g, terms)) if g.field == span.field && span.start <= g.end => {
+            // Overlapping only: bigrams of one word overlap, while two
+            // words that merely touch stay two terms.
+            Some((g, terms)) if g.field == span.field && span.start < g.end => {
                 g.end = g.end.max(span.end);
                 terms.push(term);
             }
@@ -148,10 +166,18 @@ pub fn explain(
         .map(|(text, score)| TermPart {
             text,
             score,
-            share: if total > 0.0 { (score / total).clamp(0.0, 1.0) } else { 0.0 },
+            share: if total > 0.0 {
+                (score / total).clamp(0.0, 1.0)
+            } else {
+                0.0
+            },
         })
         .collect();
-    terms.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.text.cmp(&b.text)));
+    terms.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.text.cmp(&b.text))
+    });
 
     let mut analyzer = Analyzer::new();
     let profile_rec = &index.profiles[profile as usize];
@@ -169,7 +195,11 @@ pub fn explain(
             }
         })
         .collect();
-    Explanation { terms, works: evidence, challenge_spans }
+    Explanation {
+        terms,
+        works: evidence,
+        challenge_spans,
+    }
 }
 
 pub fn field_text(c: &Challenge, field: ChallengeField) -> &str {
@@ -206,7 +236,11 @@ fn work_spans(
     let fields: Vec<ProfileField> = match source {
         Source::Work(_) => vec![ProfileField::Title, ProfileField::Abstract],
         Source::Card => {
-            let mut f = vec![ProfileField::Name, ProfileField::Discipline, ProfileField::Summary];
+            let mut f = vec![
+                ProfileField::Name,
+                ProfileField::Discipline,
+                ProfileField::Summary,
+            ];
             f.extend((0..profile.keywords.len() as u32).map(ProfileField::Keyword));
             f
         }
@@ -216,19 +250,34 @@ fn work_spans(
         let text = profile_field_text(profile, source, field);
         let analysis = analyzer.analyze(text);
         let tokens = analysis.tokens();
-        let ids: Vec<Option<TermId>> = tokens.iter().map(|t| index.single(analysis.term(t))).collect();
+        let ids: Vec<Option<TermId>> = tokens
+            .iter()
+            .map(|t| index.single(analysis.term(t)))
+            .collect();
         let mut field_spans: Vec<Span<ProfileField>> = Vec::new();
         for (t, id) in tokens.iter().zip(&ids) {
             if id.is_some_and(|id| terms.contains(&id)) {
-                field_spans.push(Span { field, start: t.start as usize, end: t.end as usize });
+                field_spans.push(Span {
+                    field,
+                    start: t.start as usize,
+                    end: t.end as usize,
+                });
             }
         }
         // A matched phrase whose words were not matched alone still shows.
         for (i, j) in analysis.pairs() {
             if let (Some(a), Some(b)) = (ids[i], ids[j]) {
                 if index.pair(a, b).is_some_and(|p| terms.contains(&p)) {
-                    field_spans.push(Span { field, start: tokens[i].start as usize, end: tokens[i].end as usize });
-                    field_spans.push(Span { field, start: tokens[j].start as usize, end: tokens[j].end as usize });
+                    field_spans.push(Span {
+                        field,
+                        start: tokens[i].start as usize,
+                        end: tokens[i].end as usize,
+                    });
+                    field_spans.push(Span {
+                        field,
+                        start: tokens[j].start as usize,
+                        end: tokens[j].end as usize,
+                    });
                 }
             }
         }
@@ -243,7 +292,9 @@ pub fn merge_spans<F: Copy + Ord>(mut spans: Vec<Span<F>>) -> Vec<Span<F>> {
     let mut out: Vec<Span<F>> = Vec::with_capacity(spans.len());
     for s in spans {
         match out.last_mut() {
-            Some(last) if last.field == s.field && s.start <= last.end => last.end = last.end.max(s.end),
+            Some(last) if last.field == s.field && s.start <= last.end => {
+                last.end = last.end.max(s.end)
+            }
             _ => out.push(s),
         }
     }
@@ -272,15 +323,25 @@ mod tests {
 
     #[test]
     fn merge_joins_overlapping_and_touching_spans() {
-        let s = |start, end| Span { field: 0u8, start, end };
-        assert_eq!(merge_spans(vec![s(3, 9), s(0, 6), s(9, 12), s(20, 22)]), vec![s(0, 12), s(20, 22)]);
+        let s = |start, end| Span {
+            field: 0u8,
+            start,
+            end,
+        };
+        assert_eq!(
+            merge_spans(vec![s(3, 9), s(0, 6), s(9, 12), s(20, 22)]),
+            vec![s(0, 12), s(20, 22)]
+        );
     }
 
     #[test]
     fn utf16_offsets_count_surrogate_pairs() {
         let text = "a钛😀b";
         // bytes: a=0, 钛=1..4, 😀=4..8, b=8
-        assert_eq!(utf16_offsets(text, &[0, 1, 4, 8, 9, 100]), vec![0, 1, 2, 4, 5, 5]);
+        assert_eq!(
+            utf16_offsets(text, &[0, 1, 4, 8, 9, 100]),
+            vec![0, 1, 2, 4, 5, 5]
+        );
         // Inside a character: clamped back to its start.
         assert_eq!(utf16_offsets(text, &[2]), vec![1]);
     }

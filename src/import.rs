@@ -4,10 +4,10 @@
 //! A bad row never sinks the file: it is reported with its line and field
 //! and skipped, and the good rows are kept. Only a file that cannot be read
 //! at all (a JSON array with a syntax error) is an error as a whole.
-//! Every row is accounted for: `rows == records.len() + rejected`, where a
-//! row whose id repeats an earlier row replaces it and is listed as a
-//! warning (the later row wins, as a re-export of an edited spreadsheet
-//! would expect).
+//! Every row is accounted for: `rows == records + rejected + duplicates`,
+//! where a duplicate is a row whose id repeats an earlier row: it replaces
+//! that row and is listed as a warning (the later row wins, as a re-export
+//! of an edited spreadsheet would expect).
 
 use crate::error::{Error, Result};
 use crate::model::{limits, Challenge, Profile};
@@ -32,7 +32,12 @@ pub enum Format {
 impl Format {
     /// Parses `json`, `jsonl`/`ndjson`, `csv`/`tsv` (as file extensions or names).
     pub fn parse(name: &str) -> Result<Format> {
-        match name.trim().trim_start_matches('.').to_ascii_lowercase().as_str() {
+        match name
+            .trim()
+            .trim_start_matches('.')
+            .to_ascii_lowercase()
+            .as_str()
+        {
             "json" => Ok(Format::Json),
             "jsonl" | "ndjson" => Ok(Format::Jsonl),
             "csv" | "tsv" | "txt" => Ok(Format::Csv),
@@ -80,6 +85,11 @@ impl<T> Imported<T> {
     /// Rows that were not loaded.
     pub fn rejected(&self) -> usize {
         self.errors.iter().filter(|e| !e.loaded).count()
+    }
+
+    /// Rows that replaced an earlier row with the same id.
+    pub fn duplicates(&self) -> usize {
+        self.errors.iter().filter(|e| e.loaded).count()
     }
 }
 
@@ -229,7 +239,11 @@ impl<T: Record> Accumulator<T> {
     }
 
     fn finish(self) -> Imported<T> {
-        Imported { records: self.records, errors: self.errors, rows: self.rows }
+        Imported {
+            records: self.records,
+            errors: self.errors,
+            rows: self.rows,
+        }
     }
 }
 
@@ -348,7 +362,11 @@ fn read_csv<T: Record>(text: &str) -> Result<Imported<T>> {
     let records = csv_records(text, sep)?;
     let mut records = records.into_iter();
     let Some((_, header)) = records.next() else {
-        return Ok(Imported { records: vec![], errors: vec![], rows: 0 });
+        return Ok(Imported {
+            records: vec![],
+            errors: vec![],
+            rows: 0,
+        });
     };
     let columns: Vec<String> = header.iter().map(|h| column_name(h)).collect();
     if !columns.iter().any(|c| c == "id") {
@@ -360,7 +378,11 @@ fn read_csv<T: Record>(text: &str) -> Result<Imported<T>> {
     for (line, cells) in records {
         if cells.len() != columns.len() {
             acc.rows += 1;
-            let id = columns.iter().position(|c| c == "id").and_then(|i| cells.get(i)).map(|s| Value::String(s.clone()));
+            let id = columns
+                .iter()
+                .position(|c| c == "id")
+                .and_then(|i| cells.get(i))
+                .map(|s| Value::String(s.clone()));
             acc.reject(
                 line,
                 &Error::parse(format!(
@@ -393,10 +415,19 @@ fn csv_row_to_json(columns: &[String], cells: &[String]) -> Value {
         if let Some(rest) = col.strip_prefix("licence.") {
             licence.insert(rest.to_string(), Value::String(cell.into()));
         } else if let Some((n, field)) = work_column(col) {
-            works.entry(n).or_default().insert(field.to_string(), Value::String(cell.into()));
+            works
+                .entry(n)
+                .or_default()
+                .insert(field.to_string(), Value::String(cell.into()));
         } else if col == "works" {
-            let titles = crate::model::split_list(cell).into_iter().map(Value::String).collect::<Vec<_>>();
-            works.insert(0, Map::from_iter([("titles".to_string(), Value::Array(titles))]));
+            let titles = crate::model::split_list(cell)
+                .into_iter()
+                .map(Value::String)
+                .collect::<Vec<_>>();
+            works.insert(
+                0,
+                Map::from_iter([("titles".to_string(), Value::Array(titles))]),
+            );
         } else {
             obj.insert(col.clone(), Value::String(cell.into()));
         }
@@ -423,7 +454,8 @@ fn work_column(col: &str) -> Option<(usize, &str)> {
     let rest = col.strip_prefix("work")?;
     let (n, field) = rest.split_once('_')?;
     let n: usize = n.parse().ok()?;
-    (n >= 1 && n <= limits::MAX_WORKS && matches!(field, "title" | "abstract" | "year")).then_some((n, field))
+    ((1..=limits::MAX_WORKS).contains(&n) && matches!(field, "title" | "abstract" | "year"))
+        .then_some((n, field))
 }
 
 /// Writes one CSV cell: quoted when needed, and with a leading `'` when it
@@ -472,9 +504,16 @@ mod tests {
         let ids: Vec<_> = got.records.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, vec!["p1", "p5"]);
         assert_eq!(got.rows, 5);
-        let lines: Vec<_> = got.errors.iter().map(|e| (e.line, e.field.as_deref())).collect();
+        let lines: Vec<_> = got
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_deref()))
+            .collect();
         assert_eq!(lines, vec![(3, Some("id")), (4, Some("kind")), (5, None)]);
-        assert_eq!(got.rows, got.records.len() + got.rejected());
+        assert_eq!(
+            got.rows,
+            got.records.len() + got.rejected() + got.duplicates()
+        );
     }
 
     #[test]
@@ -496,9 +535,13 @@ mod tests {
 
     #[test]
     fn chinese_headers_are_understood() {
-        let got = read_profiles("编号,姓名,单位,关键词\np1,王教授,江南大学,发酵；酶\n", None).unwrap();
+        let got =
+            read_profiles("编号,姓名,单位,关键词\np1,王教授,江南大学,发酵；酶\n", None).unwrap();
         let p = &got.records[0];
-        assert_eq!((p.name.as_str(), p.institution.as_str()), ("王教授", "江南大学"));
+        assert_eq!(
+            (p.name.as_str(), p.institution.as_str()),
+            ("王教授", "江南大学")
+        );
         assert_eq!(p.keywords, vec!["发酵", "酶"]);
     }
 
@@ -513,7 +556,10 @@ mod tests {
         let text = "{\"id\":\"a\"}\nnot json\n\n{\"id\":\"b\",\"works\":5}\n{\"id\":\"c\"}\n";
         let got = read_profiles(text, None).unwrap();
         assert_eq!(got.records.len(), 2);
-        assert_eq!(got.errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![2, 4]);
+        assert_eq!(
+            got.errors.iter().map(|e| e.line).collect::<Vec<_>>(),
+            vec![2, 4]
+        );
         assert_eq!(got.errors[1].field.as_deref(), Some("works"));
     }
 
@@ -528,8 +574,14 @@ mod tests {
 
     #[test]
     fn json_array_syntax_error_fails_the_file() {
-        assert_eq!(read_profiles("[{\"id\":1},", None).unwrap_err().kind(), ErrorKind::Parse);
-        assert_eq!(read_profiles("[{\"id\":1}, 5]", None).unwrap().errors[0].line, 2);
+        assert_eq!(
+            read_profiles("[{\"id\":1},", None).unwrap_err().kind(),
+            ErrorKind::Parse
+        );
+        assert_eq!(
+            read_profiles("[{\"id\":1}, 5]", None).unwrap().errors[0].line,
+            2
+        );
     }
 
     #[test]

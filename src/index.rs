@@ -24,7 +24,10 @@ pub struct Posting {
 /// What a term is, for display and typo tolerance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Term {
-    Single { text: Box<str>, kind: TermKind },
+    Single {
+        text: Box<str>,
+        kind: TermKind,
+    },
     /// Two adjacent words.
     Pair(TermId, TermId),
 }
@@ -295,7 +298,10 @@ mod tests {
     #[test]
     fn each_work_is_a_document_with_weighted_counts() {
         let mut idx = Index::new(&Params::default());
-        idx.add(profile("a", &[("wing flutter", "flutter of a wing"), ("钛合金", "")]));
+        idx.add(profile(
+            "a",
+            &[("wing flutter", "flutter of a wing"), ("钛合金", "")],
+        ));
         assert_eq!(idx.work_count(), 2);
         let flutter = idx.single("flutter").unwrap();
         // Title weight 2 + abstract weight 1.
@@ -304,7 +310,10 @@ mod tests {
         assert_eq!(idx.df(idx.single("合金").unwrap()), 1);
         let wing = idx.single("wing").unwrap();
         assert!(idx.pair(wing, flutter).is_some());
-        assert_eq!(idx.term_text(idx.pair(wing, flutter).unwrap()), "wing flutter");
+        assert_eq!(
+            idx.term_text(idx.pair(wing, flutter).unwrap()),
+            "wing flutter"
+        );
     }
 
     #[test]
@@ -322,7 +331,10 @@ mod tests {
     fn postings_stay_sorted_by_work() {
         let mut idx = Index::new(&Params::default());
         for i in 0..5 {
-            idx.add(profile(&format!("p{i}"), &[("heat transfer", ""), ("heat", "")]));
+            idx.add(profile(
+                &format!("p{i}"),
+                &[("heat transfer", ""), ("heat", "")],
+            ));
         }
         let heat = idx.single("heat").unwrap();
         let works: Vec<_> = idx.postings[heat as usize].iter().map(|p| p.work).collect();

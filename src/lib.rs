@@ -14,3 +14,6 @@ pub use error::{Error, ErrorKind, Result};
 pub use matcher::{Filter, Match, MatchOptions, Matcher};
 pub use model::{Challenge, Kind, Profile, Work};
 pub use params::Params;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

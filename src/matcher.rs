@@ -3,10 +3,12 @@
 
 use crate::error::{Error, Result};
 use crate::explain::{explain, Explanation};
+use crate::import::{Imported, RowError};
 use crate::index::Index;
 use crate::model::{Challenge, Kind, Profile};
 use crate::params::Params;
 use crate::score::{feedback, profile_scores, score_works, Query};
+use crate::view::LoadReportView;
 use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
 
@@ -39,15 +41,95 @@ pub struct MatchOptions {
     pub min_score: f32,
     /// Whether to explain each result (costs a little per result).
     pub explain: bool,
+    /// Whether profiles that match nothing (score 0) are listed too, as the
+    /// batch format's `--top all` needs for every pair.
+    pub keep_unmatched: bool,
 }
 
 impl Default for MatchOptions {
     fn default() -> Self {
-        MatchOptions { top: Some(10), filter: Filter::default(), min_score: 0.0, explain: false }
+        MatchOptions {
+            top: Some(10),
+            filter: Filter::default(),
+            min_score: 0.0,
+            explain: false,
+            keep_unmatched: false,
+        }
     }
 }
 
 impl MatchOptions {
+    /// Options from a JSON object as the page sends them: `top` (0 = all;
+    /// default 10), `kinds`, `disciplines`, `regions`, `institutions`
+    /// (lists of strings), `minScore` (0–1), `explain` (default true).
+    pub fn from_json(v: &serde_json::Value) -> Result<MatchOptions> {
+        use serde_json::Value;
+        let mut o = MatchOptions {
+            explain: true,
+            ..MatchOptions::default()
+        };
+        let obj = match v {
+            Value::Null => return Ok(o),
+            Value::Object(obj) => obj,
+            _ => return Err(Error::parameter("options must be an object")),
+        };
+        let strings = |name: &str| -> Result<Vec<String>> {
+            match obj.get(name) {
+                None | Some(Value::Null) => Ok(Vec::new()),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|i| {
+                        i.as_str().map(str::to_string).ok_or_else(|| {
+                            Error::parameter(format!("option `{name}` must be a list of strings"))
+                        })
+                    })
+                    .collect(),
+                Some(_) => Err(Error::parameter(format!(
+                    "option `{name}` must be a list of strings"
+                ))),
+            }
+        };
+        for (name, value) in obj {
+            match name.as_str() {
+                "top" => {
+                    let n = value
+                        .as_f64()
+                        .filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0)
+                        .ok_or_else(|| {
+                            Error::parameter("option `top` must be a whole number, 0 for all")
+                        })?;
+                    o.top = (n > 0.0).then_some(n as usize);
+                }
+                "minScore" | "min_score" => {
+                    o.min_score = value
+                        .as_f64()
+                        .ok_or_else(|| Error::parameter("option `minScore` must be a number"))?
+                        as f32;
+                }
+                "explain" => {
+                    o.explain = value.as_bool().ok_or_else(|| {
+                        Error::parameter("option `explain` must be true or false")
+                    })?;
+                }
+                "kinds" => {
+                    o.filter.kinds = strings("kinds")?
+                        .iter()
+                        .map(|k| {
+                            Kind::parse(k)
+                                .ok_or_else(|| Error::parameter(format!("unknown kind `{k}`")))
+                        })
+                        .collect::<Result<_>>()?;
+                }
+                "disciplines" => o.filter.disciplines = strings(name)?,
+                "regions" => o.filter.regions = strings(name)?,
+                "institutions" => o.filter.institutions = strings(name)?,
+                other => return Err(Error::parameter(format!("unknown option `{other}`"))),
+            }
+        }
+        o.validate()?;
+        Ok(o)
+    }
+
     pub fn validate(&self) -> Result<()> {
         if !(self.min_score.is_finite() && (0.0..=1.0).contains(&self.min_score)) {
             return Err(Error::parameter(format!(
@@ -97,7 +179,11 @@ pub struct Matcher {
 impl Matcher {
     pub fn new(params: Params) -> Result<Matcher> {
         params.validate()?;
-        Ok(Matcher { index: Index::new(&params), params, by_id: FxHashMap::default() })
+        Ok(Matcher {
+            index: Index::new(&params),
+            params,
+            by_id: FxHashMap::default(),
+        })
     }
 
     pub fn params(&self) -> &Params {
@@ -109,7 +195,9 @@ impl Matcher {
     }
 
     pub fn profile(&self, id: &str) -> Option<&Profile> {
-        self.by_id.get(id).and_then(|&i| self.index.profiles().get(i as usize))
+        self.by_id
+            .get(id)
+            .and_then(|&i| self.index.profiles().get(i as usize))
     }
 
     pub fn len(&self) -> usize {
@@ -167,6 +255,33 @@ impl Matcher {
         report
     }
 
+    /// Loads imported profiles and reports every row: added, replacing an
+    /// earlier id, or rejected by the importer.
+    pub fn load(&mut self, imported: Imported<Profile>) -> LoadReportView {
+        let Imported {
+            records,
+            mut errors,
+            rows,
+        } = imported;
+        let report = self.add_profiles(records);
+        for id in &report.replaced {
+            errors.push(RowError {
+                line: 0,
+                id: Some(id.clone()),
+                field: Some("id".into()),
+                message: format!("profile `{id}` was already loaded: the new record replaces it"),
+                loaded: true,
+            });
+        }
+        LoadReportView {
+            added: report.added,
+            replaced: report.replaced.len(),
+            total: self.len(),
+            rows,
+            errors,
+        }
+    }
+
     /// Every profile's score for the challenge, by profile number (load order).
     fn scores(&self, challenge: &Challenge) -> (Query, Vec<f32>) {
         let mut query = Query::new(&self.index, &self.params, challenge);
@@ -177,18 +292,27 @@ impl Matcher {
     }
 
     /// Ranks loaded profiles for a challenge: best first, ties by id.
-    pub fn match_challenge(&self, challenge: &Challenge, options: &MatchOptions) -> Result<Vec<Match<'_>>> {
+    pub fn match_challenge(
+        &self,
+        challenge: &Challenge,
+        options: &MatchOptions,
+    ) -> Result<Vec<Match<'_>>> {
         options.validate()?;
         let (query, scores) = self.scores(challenge);
         let profiles = self.index.profiles();
         let mut ranked: Vec<(u32, f32)> = scores
             .iter()
             .enumerate()
-            .filter(|&(i, &s)| s >= options.min_score && options.filter.allows(&profiles[i]))
+            .filter(|&(i, &s)| {
+                (s > 0.0 || options.keep_unmatched)
+                    && s >= options.min_score
+                    && options.filter.allows(&profiles[i])
+            })
             .map(|(i, &s)| (i as u32, s))
             .collect();
         let order = |a: &(u32, f32), b: &(u32, f32)| -> Ordering {
-            b.1.total_cmp(&a.1).then_with(|| profiles[a.0 as usize].id.cmp(&profiles[b.0 as usize].id))
+            b.1.total_cmp(&a.1)
+                .then_with(|| profiles[a.0 as usize].id.cmp(&profiles[b.0 as usize].id))
         };
         let top = options.top.unwrap_or(ranked.len()).min(ranked.len());
         if top == 0 {
@@ -221,10 +345,9 @@ impl Matcher {
         options: &MatchOptions,
     ) -> Result<Vec<ChallengeMatch<'c>>> {
         options.validate()?;
-        let &p = self
-            .by_id
-            .get(profile_id)
-            .ok_or_else(|| Error::not_found(format!("no profile with id `{profile_id}` is loaded")))?;
+        let &p = self.by_id.get(profile_id).ok_or_else(|| {
+            Error::not_found(format!("no profile with id `{profile_id}` is loaded"))
+        })?;
         let mut ranked: Vec<(usize, f32, Query)> = challenges
             .iter()
             .enumerate()
@@ -232,9 +355,12 @@ impl Matcher {
                 let (query, scores) = self.scores(c);
                 (i, scores.get(p as usize).copied().unwrap_or(0.0), query)
             })
-            .filter(|(_, s, _)| *s >= options.min_score)
+            .filter(|(_, s, _)| (*s > 0.0 || options.keep_unmatched) && *s >= options.min_score)
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| challenges[a.0].id.cmp(&challenges[b.0].id)));
+        ranked.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| challenges[a.0].id.cmp(&challenges[b.0].id))
+        });
         ranked.truncate(options.top.unwrap_or(usize::MAX));
         Ok(ranked
             .into_iter()

@@ -57,11 +57,15 @@ impl Kind {
     /// Parses the batch-format names and the Chinese names people type.
     pub fn parse(s: &str) -> Option<Kind> {
         match s.trim().to_lowercase().as_str() {
-            "expert" | "professor" | "mentor" | "专家" | "导师" | "教授" => Some(Kind::Expert),
+            "expert" | "professor" | "mentor" | "专家" | "导师" | "教授" => {
+                Some(Kind::Expert)
+            }
             "lab" | "laboratory" | "centre" | "center" | "实验室" | "平台" | "研究中心" => {
                 Some(Kind::Lab)
             }
-            "team" | "博士团队" | "团队" | "服务团" | "博士服务团" => Some(Kind::Team),
+            "team" | "博士团队" | "团队" | "服务团" | "博士服务团" => {
+                Some(Kind::Team)
+            }
             "patent" | "专利" => Some(Kind::Patent),
             _ => None,
         }
@@ -145,9 +149,9 @@ struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     fn new(v: &'a Value, noun: &str) -> Result<Self> {
-        let obj = v
-            .as_object()
-            .ok_or_else(|| Error::parse(format!("a {noun} must be an object, got {}", type_name(v))))?;
+        let obj = v.as_object().ok_or_else(|| {
+            Error::parse(format!("a {noun} must be an object, got {}", type_name(v)))
+        })?;
         let what = match obj.get("id") {
             Some(Value::String(s)) => format!("{noun} `{}`", truncate(s, 60)),
             Some(Value::Number(n)) => format!("{noun} `{n}`"),
@@ -206,7 +210,11 @@ impl<'a> Fields<'a> {
                         other => {
                             return Err(self.err(
                                 field,
-                                format!("item {} must be a string, got {}", i + 1, type_name(other)),
+                                format!(
+                                    "item {} must be a string, got {}",
+                                    i + 1,
+                                    type_name(other)
+                                ),
                             ))
                         }
                     }
@@ -284,7 +292,11 @@ impl Work {
                 year: None,
             })
             .map(|w| Work {
-                title: if w.title.is_empty() { s.trim().to_string() } else { w.title },
+                title: if w.title.is_empty() {
+                    s.trim().to_string()
+                } else {
+                    w.title
+                },
                 ..w
             }),
             Value::Object(obj) => {
@@ -296,7 +308,10 @@ impl Work {
                     Some(Value::Number(n)) => n.as_i64().and_then(|y| i32::try_from(y).ok()),
                     Some(Value::String(s)) if s.trim().is_empty() => None,
                     Some(Value::String(s)) => Some(s.trim().parse::<i32>().map_err(|_| {
-                        fields.err(&format!("{field}.year"), format!("must be a year, got `{}`", truncate(s, 20)))
+                        fields.err(
+                            &format!("{field}.year"),
+                            format!("must be a year, got `{}`", truncate(s, 20)),
+                        )
                     })?),
                     Some(other) => {
                         return Err(fields.err(
@@ -313,7 +328,10 @@ impl Work {
             }
             other => Err(fields.err(
                 &field,
-                format!("must be an object with title and abstract, got {}", type_name(other)),
+                format!(
+                    "must be an object with title and abstract, got {}",
+                    type_name(other)
+                ),
             )),
         }
     }
@@ -342,7 +360,10 @@ impl Profile {
                 )
             })?,
             Some(other) => {
-                return Err(f.err("kind", format!("must be a string, got {}", type_name(other))))
+                return Err(f.err(
+                    "kind",
+                    format!("must be a string, got {}", type_name(other)),
+                ))
             }
         };
         let works = match f.obj.get("works") {
@@ -383,7 +404,10 @@ impl Profile {
                 terms: s.trim().to_string(),
             }),
             Some(other) => {
-                return Err(f.err("licence", format!("must be an object, got {}", type_name(other))))
+                return Err(f.err(
+                    "licence",
+                    format!("must be an object, got {}", type_name(other)),
+                ))
             }
         };
         let number = f.text("number")?;
@@ -479,7 +503,8 @@ mod tests {
     #[test]
     fn challenge_needs_text() {
         assert!(Challenge::from_json(&json!({"id": "c1"})).is_err());
-        let c = Challenge::from_json(&json!({"id": "c1", "description": "需要 5G 基站散热"})).unwrap();
+        let c =
+            Challenge::from_json(&json!({"id": "c1", "description": "需要 5G 基站散热"})).unwrap();
         assert_eq!(c.description, "需要 5G 基站散热");
     }
 

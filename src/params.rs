@@ -102,7 +102,12 @@ impl Params {
             Error::parameter(format!("parameter `{name}` must be {what}, got `{value}`"))
         };
         let num = || value.trim().parse::<f32>().map_err(|_| bad("a number"));
-        let int = || value.trim().parse::<usize>().map_err(|_| bad("a whole number"));
+        let int = || {
+            value
+                .trim()
+                .parse::<usize>()
+                .map_err(|_| bad("a whole number"))
+        };
         let flag = || match value.trim() {
             "true" | "1" | "on" | "yes" => Ok(true),
             "false" | "0" | "off" | "no" => Ok(false),
@@ -133,6 +138,28 @@ impl Params {
             _ => return Err(Error::parameter(format!("unknown parameter `{name}`"))),
         }
         self.validate()
+    }
+
+    /// Parameters from a JSON object of `name: value` (the WASM layer's
+    /// options object); absent names keep their defaults, unknown names
+    /// are errors so a typo does not pass silently.
+    pub fn from_json(v: &serde_json::Value) -> Result<Params> {
+        let mut p = Params::default();
+        match v {
+            serde_json::Value::Null => {}
+            serde_json::Value::Object(obj) => {
+                for (name, value) in obj {
+                    let text = match value {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Null => continue,
+                        other => other.to_string(),
+                    };
+                    p.set(name, &text)?;
+                }
+            }
+            _ => return Err(Error::parameter("parameters must be an object")),
+        }
+        Ok(p)
     }
 
     /// Checks every parameter against its documented range.
@@ -180,15 +207,33 @@ mod tests {
     }
 
     #[test]
+    fn from_json_reads_an_options_object() {
+        let p = Params::from_json(&serde_json::json!({"k1": 1.5, "fuzzy": false, "topWorks": 4}))
+            .unwrap();
+        assert_eq!((p.k1, p.fuzzy, p.top_works), (1.5, false, 4));
+        assert!(Params::from_json(&serde_json::json!({"k1": "x"})).is_err());
+        assert!(Params::from_json(&serde_json::json!([1])).is_err());
+    }
+
+    #[test]
     fn out_of_range_names_the_parameter() {
-        let p = Params { b: 1.5, ..Params::default() };
+        let p = Params {
+            b: 1.5,
+            ..Params::default()
+        };
         assert_eq!(
             p.validate().unwrap_err().to_string(),
             "parameter `b` must be between 0 and 1, got 1.5"
         );
-        let p = Params { k1: f32::NAN, ..Params::default() };
+        let p = Params {
+            k1: f32::NAN,
+            ..Params::default()
+        };
         assert!(p.validate().is_err());
-        let p = Params { top_works: 0, ..Params::default() };
+        let p = Params {
+            top_works: 0,
+            ..Params::default()
+        };
         assert!(p.validate().is_err());
     }
 }

@@ -83,7 +83,11 @@ impl Query {
         let mut tokens = Vec::new();
         let mut fields: Vec<(ChallengeField, &str, f32)> = vec![
             (ChallengeField::Title, &challenge.title, params.title_weight),
-            (ChallengeField::Description, &challenge.description, params.abstract_weight),
+            (
+                ChallengeField::Description,
+                &challenge.description,
+                params.abstract_weight,
+            ),
         ];
         for (i, k) in challenge.keywords.iter().enumerate() {
             fields.push((ChallengeField::Keyword(i as u32), k, params.keyword_weight));
@@ -109,16 +113,29 @@ impl Query {
                     let entry = counts.entry(term).or_insert((0.0, fuzzy));
                     entry.0 += w;
                     entry.1 &= fuzzy;
-                    tokens.push(TokenTerm { field, start: t.start, end: t.end, term });
+                    tokens.push(TokenTerm {
+                        field,
+                        start: t.start,
+                        end: t.end,
+                        term,
+                    });
                 }
             }
             if params.phrase_weight > 0.0 {
                 for (i, j) in analysis.pairs() {
-                    let (Some(a), Some(b)) = (ids[i], ids[j]) else { continue };
+                    let (Some(a), Some(b)) = (ids[i], ids[j]) else {
+                        continue;
+                    };
                     if let Some(term) = index.pair(a, b) {
-                        counts.entry(term).or_insert((0.0, false)).0 += weight * params.phrase_weight;
+                        counts.entry(term).or_insert((0.0, false)).0 +=
+                            weight * params.phrase_weight;
                         let (t, u) = (analysis.tokens()[i], analysis.tokens()[j]);
-                        tokens.push(TokenTerm { field, start: t.start, end: u.end, term });
+                        tokens.push(TokenTerm {
+                            field,
+                            start: t.start,
+                            end: u.end,
+                            term,
+                        });
                     }
                 }
             }
@@ -134,7 +151,11 @@ impl Query {
             .collect();
         terms.sort_unstable_by_key(|t| t.term);
         let norm = terms.iter().map(|t| t.weight).sum();
-        Query { terms, norm, tokens }
+        Query {
+            terms,
+            norm,
+            tokens,
+        }
     }
 }
 
@@ -164,8 +185,15 @@ pub fn score_works(index: &Index, params: &Params, query: &Query, acc: &mut Vec<
 fn add_terms(index: &Index, params: &Params, terms: &[QueryTerm], acc: &mut [f32]) {
     let avg = index.avg_len();
     for qt in terms {
-        for p in index.postings.get(qt.term as usize).map_or(&[][..], Vec::as_slice) {
-            if let (Some(slot), Some(work)) = (acc.get_mut(p.work as usize), index.works.get(p.work as usize)) {
+        for p in index
+            .postings
+            .get(qt.term as usize)
+            .map_or(&[][..], Vec::as_slice)
+        {
+            if let (Some(slot), Some(work)) = (
+                acc.get_mut(p.work as usize),
+                index.works.get(p.work as usize),
+            ) {
                 *slot += contribution(qt.weight, p.tf, length_factor(params, work.len, avg));
             }
         }
@@ -174,7 +202,12 @@ fn add_terms(index: &Index, params: &Params, terms: &[QueryTerm], acc: &mut [f32
 
 /// Score of one work, computed term by term in the same order as
 /// [`score_works`] (so the same float), with each term's part.
-pub fn score_work(index: &Index, params: &Params, query: &Query, work: WorkId) -> (f32, Vec<(TermId, f32)>) {
+pub fn score_work(
+    index: &Index,
+    params: &Params,
+    query: &Query,
+    work: WorkId,
+) -> (f32, Vec<(TermId, f32)>) {
     let Some(entry) = index.works.get(work as usize) else {
         return (0.0, Vec::new());
     };
@@ -204,7 +237,7 @@ pub fn score_work(index: &Index, params: &Params, query: &Query, work: WorkId) -
 /// best `feedback_terms` not already in the query are added with weights
 /// proportional to that score and summing to `feedback_weight` × the
 /// challenge's own total weight.
-pub fn feedback(index: &Index, params: &Params, query: &mut Query, acc: &mut Vec<f32>) {
+pub fn feedback(index: &Index, params: &Params, query: &mut Query, acc: &mut [f32]) {
     if !params.feedback || query.terms.is_empty() {
         return;
     }
@@ -226,8 +259,12 @@ pub fn feedback(index: &Index, params: &Params, query: &mut Query, acc: &mut Vec
     let mut candidates: FxHashMap<TermId, f32> = FxHashMap::default();
     let mut analyzer = Analyzer::new();
     for &(_, work) in &best {
-        let Some(entry) = index.works.get(work as usize) else { continue };
-        let Some(profile) = index.profiles.get(entry.profile as usize) else { continue };
+        let Some(entry) = index.works.get(work as usize) else {
+            continue;
+        };
+        let Some(profile) = index.profiles.get(entry.profile as usize) else {
+            continue;
+        };
         let texts: Vec<&str> = match entry.source {
             Source::Work(i) => profile
                 .works
@@ -270,7 +307,11 @@ pub fn feedback(index: &Index, params: &Params, query: &mut Query, acc: &mut Vec
     let budget = params.feedback_weight * query.norm;
     let added: Vec<QueryTerm> = chosen
         .iter()
-        .map(|&(term, s)| QueryTerm { term, weight: budget * s / total, added: true })
+        .map(|&(term, s)| QueryTerm {
+            term,
+            weight: budget * s / total,
+            added: true,
+        })
         .collect();
     // Undo the first pass's normalisation, add, and normalise again.
     let old_norm = query.norm;

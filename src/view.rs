@@ -3,7 +3,9 @@
 //! Offsets are converted here: UTF-16 code units for JS, bytes for Rust
 //! and files.
 
-use crate::explain::{field_text, profile_field_text, utf16_offsets, Explanation, ProfileField, Span};
+use crate::explain::{
+    field_text, profile_field_text, utf16_offsets, Explanation, ProfileField, Span,
+};
 use crate::index::Source;
 use crate::matcher::Facets;
 use crate::model::{Challenge, Profile};
@@ -74,7 +76,12 @@ fn convert(text: &str, start: usize, end: usize, unit: OffsetUnit) -> (usize, us
 }
 
 impl ExplanationView {
-    pub fn new(e: &Explanation, challenge: &Challenge, profile: &Profile, unit: OffsetUnit) -> Self {
+    pub fn new(
+        e: &Explanation,
+        challenge: &Challenge,
+        profile: &Profile,
+        unit: OffsetUnit,
+    ) -> Self {
         let challenge_spans = e
             .challenge_spans
             .iter()
@@ -85,7 +92,12 @@ impl ExplanationView {
                     ChallengeField::Description => ("description", None),
                     ChallengeField::Keyword(i) => ("keywords", Some(i)),
                 };
-                SpanView { field, index, start, end }
+                SpanView {
+                    field,
+                    index,
+                    start,
+                    end,
+                }
             })
             .collect();
         let mut profile_spans = Vec::new();
@@ -104,18 +116,39 @@ impl ExplanationView {
                 };
                 for s in &w.spans {
                     let Span { field, start, end } = *s;
-                    let (start, end) = convert(profile_field_text(profile, w.source, field), start, end, unit);
+                    let (start, end) = convert(
+                        profile_field_text(profile, w.source, field),
+                        start,
+                        end,
+                        unit,
+                    );
                     match field {
                         ProfileField::Title => view.title_spans.push([start, end]),
                         ProfileField::Abstract => view.abstract_spans.push([start, end]),
-                        ProfileField::Summary => profile_spans.push(SpanView { field: "summary", index: None, start, end }),
-                        ProfileField::Keyword(i) => {
-                            profile_spans.push(SpanView { field: "keywords", index: Some(i), start, end })
-                        }
-                        ProfileField::Name => profile_spans.push(SpanView { field: "name", index: None, start, end }),
-                        ProfileField::Discipline => {
-                            profile_spans.push(SpanView { field: "discipline", index: None, start, end })
-                        }
+                        ProfileField::Summary => profile_spans.push(SpanView {
+                            field: "summary",
+                            index: None,
+                            start,
+                            end,
+                        }),
+                        ProfileField::Keyword(i) => profile_spans.push(SpanView {
+                            field: "keywords",
+                            index: Some(i),
+                            start,
+                            end,
+                        }),
+                        ProfileField::Name => profile_spans.push(SpanView {
+                            field: "name",
+                            index: None,
+                            start,
+                            end,
+                        }),
+                        ProfileField::Discipline => profile_spans.push(SpanView {
+                            field: "discipline",
+                            index: None,
+                            start,
+                            end,
+                        }),
                     }
                 }
                 view
@@ -125,7 +158,11 @@ impl ExplanationView {
             terms: e
                 .terms
                 .iter()
-                .map(|t| TermView { term: t.text.clone(), score: round_score(t.score), share: round_score(t.share) })
+                .map(|t| TermView {
+                    term: t.text.clone(),
+                    score: round_score(t.score),
+                    share: round_score(t.share),
+                })
                 .collect(),
             works,
             challenge_spans,
@@ -151,4 +188,63 @@ impl From<&Facets> for FacetsView {
             institutions: f.institutions.clone(),
         }
     }
+}
+
+/// A ranked profile as the page and JSON output show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatchView<'a> {
+    pub profile: &'a Profile,
+    pub score: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<ExplanationView>,
+}
+
+impl<'a> MatchView<'a> {
+    pub fn new(m: &crate::matcher::Match<'a>, challenge: &Challenge, unit: OffsetUnit) -> Self {
+        MatchView {
+            profile: m.profile,
+            score: round_score(m.score),
+            explanation: m
+                .explanation
+                .as_ref()
+                .map(|e| ExplanationView::new(e, challenge, m.profile, unit)),
+        }
+    }
+}
+
+/// A ranked challenge (reverse view).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChallengeMatchView<'a> {
+    pub challenge: &'a Challenge,
+    pub score: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<ExplanationView>,
+}
+
+impl<'a> ChallengeMatchView<'a> {
+    pub fn new(
+        m: &crate::matcher::ChallengeMatch<'a>,
+        profile: &Profile,
+        unit: OffsetUnit,
+    ) -> Self {
+        ChallengeMatchView {
+            challenge: m.challenge,
+            score: round_score(m.score),
+            explanation: m
+                .explanation
+                .as_ref()
+                .map(|e| ExplanationView::new(e, m.challenge, profile, unit)),
+        }
+    }
+}
+
+/// What a load of profiles did; `rows == added + replaced + rejected`
+/// where `replaced` counts rows whose id was already present.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LoadReportView {
+    pub added: usize,
+    pub replaced: usize,
+    pub total: usize,
+    pub rows: usize,
+    pub errors: Vec<crate::import::RowError>,
 }

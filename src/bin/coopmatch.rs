@@ -64,20 +64,27 @@ impl Args {
 
 /// Reads a record file, printing its row problems to stderr.
 fn read_file<T: Record>(path: &str, strict: bool) -> Result<Vec<T>, Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::new(coopmatch::ErrorKind::Io, format!("cannot read: {e}")).context(path))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::new(coopmatch::ErrorKind::Io, format!("cannot read: {e}")).context(path)
+    })?;
     let format = std::path::Path::new(path)
         .extension()
         .and_then(|e| e.to_str())
         .and_then(|e| Format::parse(e).ok());
-    let Imported { records, errors, rows } = import::read::<T>(&text, format).map_err(|e| e.context(path))?;
+    let Imported {
+        records,
+        errors,
+        rows,
+    } = import::read::<T>(&text, format).map_err(|e| e.context(path))?;
     let rejected = errors.iter().filter(|e| !e.loaded).count();
     for e in &errors {
         let what = if e.loaded { "warning" } else { "skipped" };
         eprintln!("{path}:{}: {what}: {}", e.line, e.message);
     }
     if strict && rejected > 0 {
-        return Err(Error::invalid(format!("{rejected} of {rows} rows rejected (--strict)")).context(path));
+        return Err(
+            Error::invalid(format!("{rejected} of {rows} rows rejected (--strict)")).context(path),
+        );
     }
     Ok(records)
 }
@@ -90,10 +97,9 @@ fn score(mut args: Args) -> Result<(), Error> {
     let top = match args.value("--top")?.as_deref() {
         None => Some(10),
         Some("all") => None,
-        Some(n) => Some(
-            n.parse::<usize>()
-                .map_err(|_| Error::parameter(format!("--top must be a number or `all`, got `{n}`")))?,
-        ),
+        Some(n) => Some(n.parse::<usize>().map_err(|_| {
+            Error::parameter(format!("--top must be a number or `all`, got `{n}`"))
+        })?),
     };
     let min_score = match args.value("--min-score")? {
         None => 0.0,
@@ -114,7 +120,14 @@ fn score(mut args: Args) -> Result<(), Error> {
     let challenges: Vec<coopmatch::Challenge> = read_file(&challenges_path, strict)?;
     let mut matcher = Matcher::new(params)?;
     matcher.add_profiles(profiles);
-    let options = MatchOptions { top, min_score, explain, ..MatchOptions::default() };
+    let options = MatchOptions {
+        top,
+        min_score,
+        explain,
+        // `--top all` is every pair, as the batch format promises.
+        keep_unmatched: top.is_none(),
+        ..MatchOptions::default()
+    };
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -126,26 +139,35 @@ fn score(mut args: Args) -> Result<(), Error> {
                 "score": round_score(m.score),
             });
             if let Some(e) = &m.explanation {
-                line["explanation"] = serde_json::to_value(ExplanationView::new(e, c, m.profile, OffsetUnit::Bytes))
-                    .map_err(|e| Error::invalid(e.to_string()))?;
+                line["explanation"] =
+                    serde_json::to_value(ExplanationView::new(e, c, m.profile, OffsetUnit::Bytes))
+                        .map_err(|e| Error::invalid(e.to_string()))?;
             }
-            writeln!(out, "{line}").map_err(|e| Error::new(coopmatch::ErrorKind::Io, e.to_string()))?;
+            writeln!(out, "{line}")
+                .map_err(|e| Error::new(coopmatch::ErrorKind::Io, e.to_string()))?;
         }
     }
-    out.flush().map_err(|e| Error::new(coopmatch::ErrorKind::Io, e.to_string()))
+    out.flush()
+        .map_err(|e| Error::new(coopmatch::ErrorKind::Io, e.to_string()))
 }
 
 fn main() -> ExitCode {
     let mut argv: Vec<String> = std::env::args().skip(1).collect();
     if argv.is_empty() || argv.iter().any(|a| a == "-h" || a == "--help") {
         println!("{USAGE}");
-        return if argv.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        return if argv.is_empty() {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        };
     }
     let command = argv.remove(0);
     let args = Args { rest: argv };
     let result = match command.as_str() {
         "score" => score(args),
-        other => Err(Error::parameter(format!("unknown command `{other}`\n{USAGE}"))),
+        other => Err(Error::parameter(format!(
+            "unknown command `{other}`\n{USAGE}"
+        ))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

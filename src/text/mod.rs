@@ -145,9 +145,14 @@ impl Analyzer {
                 // chain (`wing-body`, `3.5`), which keeps the words paired.
                 PieceKind::Joiner => {
                     let touching = |p: Option<&Piece>| {
-                        p.is_some_and(|p| p.kind == PieceKind::Word && (p.end == piece.start || p.start == piece.end))
+                        p.is_some_and(|p| {
+                            p.kind == PieceKind::Word
+                                && (p.end == piece.start || p.start == piece.end)
+                        })
                     };
-                    let inner = i > 0 && touching(self.pieces.get(i - 1)) && touching(self.pieces.get(i + 1));
+                    let inner = i > 0
+                        && touching(self.pieces.get(i - 1))
+                        && touching(self.pieces.get(i + 1));
                     if !inner {
                         clause += 1;
                     }
@@ -242,7 +247,11 @@ impl Analyzer {
         } else {
             return;
         }
-        let joined: String = self.joined.chars().filter(|c| c.is_alphanumeric()).collect();
+        let joined: String = self
+            .joined
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect();
         let start = self.norm.origin(pieces[first].start);
         let end = self.norm.origin_end(pieces[end_piece].end, text);
         self.out.push(&joined, TermKind::Code, start, end, clause);

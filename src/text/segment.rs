@@ -61,7 +61,11 @@ pub fn segment(text: &str, mut emit: impl FnMut(Piece)) {
             cjk_run = match cjk_run {
                 Some((s, e)) if e == start => Some((s, end)),
                 Some((s, e)) => {
-                    emit(Piece { kind: PieceKind::Cjk, start: s, end: e });
+                    emit(Piece {
+                        kind: PieceKind::Cjk,
+                        start: s,
+                        end: e,
+                    });
                     Some((start, end))
                 }
                 None => Some((start, end)),
@@ -69,7 +73,11 @@ pub fn segment(text: &str, mut emit: impl FnMut(Piece)) {
             continue;
         }
         if let Some((s, e)) = cjk_run.take() {
-            emit(Piece { kind: PieceKind::Cjk, start: s, end: e });
+            emit(Piece {
+                kind: PieceKind::Cjk,
+                start: s,
+                end: e,
+            });
         }
         let kind = if seg.chars().any(char::is_alphanumeric) {
             PieceKind::Word
@@ -83,7 +91,11 @@ pub fn segment(text: &str, mut emit: impl FnMut(Piece)) {
         emit(Piece { kind, start, end });
     }
     if let Some((s, e)) = cjk_run {
-        emit(Piece { kind: PieceKind::Cjk, start: s, end: e });
+        emit(Piece {
+            kind: PieceKind::Cjk,
+            start: s,
+            end: e,
+        });
     }
 }
 
@@ -135,7 +147,13 @@ mod tests {
         use PieceKind::*;
         assert_eq!(
             pieces("ti-6al-4v"),
-            vec![(Word, "ti"), (Joiner, "-"), (Word, "6al"), (Joiner, "-"), (Word, "4v")]
+            vec![
+                (Word, "ti"),
+                (Joiner, "-"),
+                (Word, "6al"),
+                (Joiner, "-"),
+                (Word, "4v")
+            ]
         );
     }
 }

@@ -1,0 +1,248 @@
+//! The WebAssembly API: the only file that names wasm_bindgen or js_sys.
+//! Each export converts its input, calls the core once, and converts the
+//! output; errors cross as JS `Error`s with the core's message. Offsets
+//! in explanations are UTF-16 code units, usable on JS strings directly.
+
+use crate::import::{self, Format, Imported};
+use crate::matcher::{MatchOptions, Matcher as CoreMatcher};
+use crate::model::{Challenge, Profile};
+use crate::params::Params;
+use crate::view::{ChallengeMatchView, FacetsView, MatchView, OffsetUnit};
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Matching parameters; every field optional (see the README for ranges). */
+export interface Params {
+  titleWeight?: number; abstractWeight?: number; keywordWeight?: number; summaryWeight?: number;
+  k1?: number; b?: number; topWorks?: number; phraseWeight?: number;
+  fuzzy?: boolean; fuzzyWeight?: number;
+  feedback?: boolean; feedbackWorks?: number; feedbackTerms?: number; feedbackWeight?: number;
+}
+export type Kind = 'expert' | 'lab' | 'team' | 'patent';
+export interface Work { title: string; abstract: string; year?: number }
+export interface Licence { fee: string; terms: string }
+export interface Profile {
+  id: string; kind: Kind; name: string; institution: string; discipline: string; region: string;
+  keywords: string[]; summary: string; works: Work[]; licence?: Licence; number?: string;
+}
+export interface ProfileInput {
+  id: string | number; kind?: Kind | string; name?: string; institution?: string; discipline?: string;
+  region?: string; keywords?: string[] | string; summary?: string;
+  works?: (Partial<Work> | string)[]; licence?: Partial<Licence>; number?: string;
+}
+export interface Challenge {
+  id: string; title: string; description: string; keywords: string[];
+  enterprise: string; industry: string; region: string;
+}
+export interface ChallengeInput {
+  id?: string | number; title?: string; description?: string; keywords?: string[] | string;
+  enterprise?: string; industry?: string; region?: string;
+}
+/** A row that was rejected (loaded: false) or loaded with a warning (loaded: true). */
+export interface RowError { line: number; id?: string; field?: string; message: string; loaded: boolean }
+export interface LoadReport { added: number; replaced: number; total: number; rows: number; errors: RowError[] }
+export interface MatchOptions {
+  /** How many results; 0 for all. Default 10. */
+  top?: number;
+  kinds?: Kind[]; disciplines?: string[]; regions?: string[]; institutions?: string[];
+  /** 0..1, default 0. */
+  minScore?: number;
+  /** Default true. */
+  explain?: boolean;
+}
+export interface TermPart { term: string; score: number; share: number }
+export interface WorkEvidence {
+  /** Index into profile.works; -1 for the profile's own keywords/summary (see profileSpans). */
+  index: number; score: number; titleSpans: [number, number][]; abstractSpans: [number, number][];
+}
+export interface Span {
+  field: 'title' | 'description' | 'keywords' | 'summary' | 'name' | 'discipline';
+  /** For field 'keywords': which keyword. */
+  index?: number; start: number; end: number;
+}
+export interface Explanation { terms: TermPart[]; works: WorkEvidence[]; challengeSpans: Span[]; profileSpans: Span[] }
+export interface MatchResult { profile: Profile; score: number; explanation?: Explanation }
+export interface ChallengeMatch { challenge: Challenge; score: number; explanation?: Explanation }
+export interface Facets { kinds: Kind[]; disciplines: string[]; regions: string[]; institutions: string[] }
+export interface ParsedChallenges { challenges: Challenge[]; errors: RowError[]; rows: number }
+"#;
+
+fn js_error(e: crate::Error) -> JsError {
+    JsError::new(e.message())
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("cannot convert the result: {e}")))
+}
+
+fn to_json(value: JsValue, what: &str) -> Result<Value, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Value::Null);
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
+}
+
+fn format(name: Option<String>) -> Result<Option<Format>, JsError> {
+    name.filter(|n| !n.is_empty())
+        .map(|n| Format::parse(&n).map_err(js_error))
+        .transpose()
+}
+
+/// Records from text (JSON, JSONL or CSV) or from an array of objects.
+fn records<T: import::Record>(
+    data: JsValue,
+    format_name: Option<String>,
+) -> Result<Imported<T>, JsError> {
+    if let Some(text) = data.as_string() {
+        return import::read(&text, format(format_name)?).map_err(js_error);
+    }
+    match to_json(data, "data")? {
+        Value::Array(items) => Ok(import::from_values(&items)),
+        _ => Err(JsError::new(
+            "data must be text (JSON, JSONL or CSV) or an array of objects",
+        )),
+    }
+}
+
+fn challenge(value: JsValue) -> Result<Challenge, JsError> {
+    if let Some(text) = value.as_string() {
+        return Ok(Challenge::from_text("challenge", &text));
+    }
+    let mut v = to_json(value, "challenge")?;
+    if let Value::Object(obj) = &mut v {
+        obj.entry("id")
+            .or_insert_with(|| Value::String("challenge".into()));
+    }
+    Challenge::from_json(&v).map_err(js_error)
+}
+
+/// Ranks research profiles for challenges and the reverse.
+#[wasm_bindgen(js_name = Matcher)]
+pub struct WasmMatcher {
+    inner: CoreMatcher,
+}
+
+#[wasm_bindgen(js_class = Matcher)]
+impl WasmMatcher {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Params | undefined")] params: JsValue,
+    ) -> Result<WasmMatcher, JsError> {
+        let params = Params::from_json(&to_json(params, "params")?).map_err(js_error)?;
+        Ok(WasmMatcher {
+            inner: CoreMatcher::new(params).map_err(js_error)?,
+        })
+    }
+
+    /// Adds profiles from text (JSON array, JSONL, CSV) or an array of
+    /// objects; good rows are kept, bad rows reported.
+    #[wasm_bindgen(js_name = loadProfiles, unchecked_return_type = "LoadReport")]
+    pub fn load_profiles(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string | ProfileInput[]")] data: JsValue,
+        format: Option<String>,
+    ) -> Result<JsValue, JsError> {
+        let imported: Imported<Profile> = records(data, format)?;
+        to_js(&self.inner.load(imported))
+    }
+
+    /// Removes every profile.
+    pub fn clear(&mut self) {
+        self.inner.clear();
+    }
+
+    #[wasm_bindgen(getter, js_name = profileCount)]
+    pub fn profile_count(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Every loaded profile, in load order.
+    #[wasm_bindgen(unchecked_return_type = "Profile[]")]
+    pub fn profiles(&self) -> Result<JsValue, JsError> {
+        to_js(self.inner.profiles())
+    }
+
+    /// Distinct kinds, disciplines, regions and institutions, sorted.
+    #[wasm_bindgen(unchecked_return_type = "Facets")]
+    pub fn facets(&self) -> Result<JsValue, JsError> {
+        to_js(&FacetsView::from(&self.inner.facets()))
+    }
+
+    /// Ranks profiles for a challenge (free text or a challenge object).
+    #[wasm_bindgen(js_name = "match", unchecked_return_type = "MatchResult[]")]
+    pub fn match_challenge(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | ChallengeInput")] challenge_value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "MatchOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let c = challenge(challenge_value)?;
+        let options = MatchOptions::from_json(&to_json(options, "options")?).map_err(js_error)?;
+        let results = self.inner.match_challenge(&c, &options).map_err(js_error)?;
+        let views: Vec<MatchView> = results
+            .iter()
+            .map(|m| MatchView::new(m, &c, OffsetUnit::Utf16))
+            .collect();
+        to_js(&views)
+    }
+
+    /// Ranks challenges for one loaded profile (the reverse view).
+    #[wasm_bindgen(js_name = matchProfile, unchecked_return_type = "ChallengeMatch[]")]
+    pub fn match_profile(
+        &self,
+        profile_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "string | ChallengeInput[]")] challenges: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "MatchOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let parsed: Imported<Challenge> = records(challenges, None)?;
+        let options = MatchOptions::from_json(&to_json(options, "options")?).map_err(js_error)?;
+        let results = self
+            .inner
+            .match_profile(profile_id, &parsed.records, &options)
+            .map_err(js_error)?;
+        let profile = self
+            .inner
+            .profile(profile_id)
+            .ok_or_else(|| JsError::new("profile vanished"))?;
+        let views: Vec<ChallengeMatchView> = results
+            .iter()
+            .map(|m| ChallengeMatchView::new(m, profile, OffsetUnit::Utf16))
+            .collect();
+        to_js(&views)
+    }
+}
+
+#[derive(Serialize)]
+struct ParsedChallenges {
+    challenges: Vec<Challenge>,
+    errors: Vec<import::RowError>,
+    rows: usize,
+}
+
+/// Parses challenges from text (JSON array, JSONL, CSV) or an array of objects.
+#[wasm_bindgen(js_name = parseChallenges, unchecked_return_type = "ParsedChallenges")]
+pub fn parse_challenges(
+    #[wasm_bindgen(unchecked_param_type = "string | ChallengeInput[]")] data: JsValue,
+    format: Option<String>,
+) -> Result<JsValue, JsError> {
+    let Imported {
+        records,
+        errors,
+        rows,
+    } = records::<Challenge>(data, format)?;
+    to_js(&ParsedChallenges {
+        challenges: records,
+        errors,
+        rows,
+    })
+}
+
+/// The crate version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

@@ -1,0 +1,140 @@
+//! The WASM API under Node (wasm-bindgen-test): what JS callers get.
+#![cfg(target_arch = "wasm32")]
+
+use coopmatch::wasm::{parse_challenges, WasmMatcher};
+use js_sys::{Array, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const PROFILES: &str = include_str!("fixtures/profiles.jsonl");
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap()
+}
+
+fn loaded() -> WasmMatcher {
+    let mut m = WasmMatcher::new(JsValue::UNDEFINED).unwrap();
+    let report = m.load_profiles(JsValue::from_str(PROFILES), None).unwrap();
+    assert_eq!(get(&report, "added").as_f64(), Some(6.0));
+    m
+}
+
+fn options(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn match_returns_plain_objects_with_utf16_spans() {
+    let m = loaded();
+    let text = "😀 钛合金增材制造零件的疲劳寿命";
+    let results: Array = m
+        .match_challenge(JsValue::from_str(text), JsValue::UNDEFINED)
+        .unwrap()
+        .unchecked_into();
+    let first = results.get(0);
+    assert_eq!(
+        get(&get(&first, "profile"), "id").as_string().unwrap(),
+        "ti-am"
+    );
+    let score = get(&first, "score").as_f64().unwrap();
+    assert!(score > 0.0 && score <= 1.0);
+    let spans: Array = get(&get(&first, "explanation"), "challengeSpans").unchecked_into();
+    let span = spans.get(0);
+    let (start, end) = (
+        get(&span, "start").as_f64().unwrap() as u32,
+        get(&span, "end").as_f64().unwrap() as u32,
+    );
+    // The emoji is two UTF-16 units: the span is sliced on the JS string.
+    let js_text = js_sys::JsString::from(text);
+    assert_eq!(String::from(js_text.slice(start, end)), "钛合金");
+}
+
+#[wasm_bindgen_test]
+fn options_filter_and_bad_options_throw() {
+    let m = loaded();
+    let q = JsValue::from_str("defect detection battery 5G sludge vibration");
+    let only: Array = m
+        .match_challenge(q.clone(), options(r#"{"kinds":["patent"],"top":0}"#))
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(only.length(), 1);
+    assert!(m
+        .match_challenge(q.clone(), options(r#"{"minScore":2}"#))
+        .is_err());
+    assert!(m
+        .match_challenge(q, options(r#"{"colour":"red"}"#))
+        .is_err());
+}
+
+#[wasm_bindgen_test]
+fn csv_rows_with_errors_are_reported_and_good_rows_kept() {
+    let mut m = WasmMatcher::new(JsValue::UNDEFINED).unwrap();
+    let csv = "id,name,work1_title\na,<img src=x onerror=alert(1)>,weld defect detection\n,B,x\nc,C,battery cooling\n";
+    let report = m
+        .load_profiles(JsValue::from_str(csv), Some("csv".into()))
+        .unwrap();
+    assert_eq!(get(&report, "added").as_f64(), Some(2.0));
+    let errors: Array = get(&report, "errors").unchecked_into();
+    assert_eq!(errors.length(), 1);
+    assert_eq!(get(&errors.get(0), "line").as_f64(), Some(3.0));
+    assert_eq!(
+        get(&errors.get(0), "field").as_string().as_deref(),
+        Some("id")
+    );
+    assert_eq!(m.profile_count(), 2);
+    // Names are data, returned as they are; the page renders them as text.
+    let profiles: Array = m.profiles().unwrap().unchecked_into();
+    assert_eq!(
+        get(&profiles.get(0), "name").as_string().unwrap(),
+        "<img src=x onerror=alert(1)>"
+    );
+}
+
+#[wasm_bindgen_test]
+fn objects_load_and_reverse_view_ranks_challenges() {
+    let mut m = WasmMatcher::new(options(r#"{"phraseWeight":0.5}"#)).unwrap();
+    let data =
+        options(r#"[{"id":"x","works":[{"title":"vapor chamber cooling of GaN amplifiers"}]}]"#);
+    m.load_profiles(data, None).unwrap();
+    let challenges = options(
+        r#"[{"id":"c1","description":"GaN amplifier cooling"},{"id":"c2","description":"sludge"}]"#,
+    );
+    let ranked: Array = m
+        .match_profile("x", challenges.clone(), JsValue::UNDEFINED)
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(ranked.length(), 1);
+    assert_eq!(
+        get(&get(&ranked.get(0), "challenge"), "id")
+            .as_string()
+            .unwrap(),
+        "c1"
+    );
+    assert!(m
+        .match_profile("missing", challenges, JsValue::UNDEFINED)
+        .is_err());
+}
+
+#[wasm_bindgen_test]
+fn bad_input_throws_instead_of_crashing() {
+    assert!(WasmMatcher::new(options(r#"{"b":7}"#)).is_err());
+    let mut m = WasmMatcher::new(JsValue::UNDEFINED).unwrap();
+    assert!(m
+        .load_profiles(JsValue::from_str("[{\"id\":"), None)
+        .is_err());
+    assert!(m.load_profiles(JsValue::from_f64(3.0), None).is_err());
+    assert!(m
+        .match_challenge(JsValue::from_f64(1.0), JsValue::UNDEFINED)
+        .is_err());
+    // Lone surrogates from JS arrive replaced, never as a crash.
+    let lone = js_sys::JsString::from_char_code1(0xD800);
+    let r = m.match_challenge(lone.into(), JsValue::UNDEFINED).unwrap();
+    assert_eq!(Array::from(&r).length(), 0);
+    let parsed = parse_challenges(
+        JsValue::from_str("{\"id\":\"a\",\"description\":\"x\"}\nnot json"),
+        None,
+    )
+    .unwrap();
+    assert_eq!(Array::from(&get(&parsed, "challenges")).length(), 1);
+    assert_eq!(Array::from(&get(&parsed, "errors")).length(), 1);
+}
