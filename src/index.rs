@@ -65,8 +65,11 @@ pub struct Index {
     total_len: f64,
     /// Field weights the works were indexed with.
     weights: FieldWeights,
-    /// Scratch: term counts of the document being added.
-    scratch: FxHashMap<TermId, f32>,
+    /// Scratch: term counts of the document being added, dense by term id
+    /// (an array access per token instead of a hash look-up), with the
+    /// terms touched so only those are read and reset.
+    counts: Vec<f32>,
+    touched: Vec<TermId>,
     analyzer: Analyzer,
 }
 
@@ -177,19 +180,28 @@ impl Index {
     }
 
     fn begin_doc(&mut self) {
-        self.scratch.clear();
+        self.touched.clear();
+    }
+
+    fn count(&mut self, term: TermId, weight: f32) {
+        let t = term as usize;
+        if self.counts.len() <= t {
+            self.counts.resize(self.terms.len().max(t + 1), 0.0);
+        }
+        if self.counts[t] == 0.0 {
+            self.touched.push(term);
+        }
+        self.counts[t] += weight;
     }
 
     fn end_doc(&mut self, profile: u32, source: Source, len: f32) {
         let work = self.works.len() as WorkId;
         // Sorted so that posting order, and so float sums, never depend on
         // hash order.
-        let mut counts: Vec<(TermId, f32)> = self.scratch.drain().collect();
-        counts.sort_unstable_by_key(|&(t, _)| t);
-        for (term, tf) in counts {
-            if tf > 0.0 {
-                self.postings[term as usize].push(Posting { work, tf });
-            }
+        self.touched.sort_unstable();
+        for &term in &self.touched {
+            let tf = std::mem::take(&mut self.counts[term as usize]);
+            self.postings[term as usize].push(Posting { work, tf });
         }
         self.works.push(WorkEntry {
             profile,
@@ -217,12 +229,12 @@ impl Index {
         for t in tokens {
             let id = self.intern_single(analysis.term(t), t.kind);
             ids.push(id);
-            *self.scratch.entry(id).or_insert(0.0) += weight;
+            self.count(id, weight);
         }
         if self.weights.phrase {
             for (i, j) in analysis.pairs() {
                 let id = self.intern_pair(ids[i], ids[j]);
-                *self.scratch.entry(id).or_insert(0.0) += weight;
+                self.count(id, weight);
             }
         }
         weight * tokens.len() as f32

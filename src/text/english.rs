@@ -7,7 +7,8 @@
 //! cost of indexing English.
 
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::OnceLock;
 
 /// Sorted, for binary search.
 const STOPWORDS: &[&str] = &[
@@ -204,9 +205,16 @@ const STOPWORDS: &[&str] = &[
     "yourselves",
 ];
 
+/// Longest stopword, in bytes: longer words skip the lookup.
+const MAX_STOPWORD_LEN: usize = 10;
+
 /// True for a folded English word that carries no topic.
 pub fn is_stopword(word: &str) -> bool {
-    STOPWORDS.binary_search(&word).is_ok()
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    word.len() <= MAX_STOPWORD_LEN
+        && SET
+            .get_or_init(|| STOPWORDS.iter().copied().collect())
+            .contains(word)
 }
 
 /// Entries kept in the stem cache before it is cleared: bounds memory on
@@ -216,14 +224,18 @@ const STEM_CACHE_LIMIT: usize = 200_000;
 /// Snowball English with a cache of surface form → stem.
 pub struct EnglishStemmer {
     stemmer: Stemmer,
-    cache: HashMap<Box<str>, Box<str>>,
+    /// Surface form → index into `stems`: a copied index ends the borrow
+    /// of the map, so a hit costs one look-up.
+    cache: FxHashMap<Box<str>, u32>,
+    stems: Vec<Box<str>>,
 }
 
 impl Default for EnglishStemmer {
     fn default() -> Self {
         EnglishStemmer {
             stemmer: Stemmer::create(Algorithm::English),
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
+            stems: Vec::new(),
         }
     }
 }
@@ -235,15 +247,18 @@ impl EnglishStemmer {
         if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
             return word;
         }
-        if !self.cache.contains_key(word) {
-            if self.cache.len() >= STEM_CACHE_LIMIT {
-                self.cache.clear();
-            }
-            // Possessive apostrophes: Snowball handles `'s` itself.
-            let stem: Box<str> = self.stemmer.stem(word).into();
-            self.cache.insert(word.into(), stem);
+        if let Some(&i) = self.cache.get(word) {
+            return self.stems.get(i as usize).map_or(word, |s| s);
         }
-        self.cache.get(word).map_or(word, |s| s)
+        if self.stems.len() >= STEM_CACHE_LIMIT {
+            self.cache.clear();
+            self.stems.clear();
+        }
+        // Possessive apostrophes: Snowball handles `'s` itself.
+        self.stems.push(self.stemmer.stem(word).into());
+        self.cache
+            .insert(word.into(), (self.stems.len() - 1) as u32);
+        self.stems.last().map_or(word, |s| s)
     }
 }
 
@@ -254,6 +269,11 @@ mod tests {
     #[test]
     fn stopword_list_is_sorted_for_binary_search() {
         assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn no_stopword_is_longer_than_the_length_cut() {
+        assert!(STOPWORDS.iter().all(|w| w.len() <= MAX_STOPWORD_LEN));
     }
 
     #[test]

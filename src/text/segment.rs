@@ -50,35 +50,134 @@ pub fn is_cjk(c: char) -> bool {
 
 /// Splits folded text into pieces, calling `emit` for each in order.
 /// Adjacent CJK segments are merged into one run.
+///
+/// White space always separates words, so the text is cut at it first;
+/// a chunk of pure ASCII (most English) takes a fast path that applies the
+/// UAX #29 rules for ASCII directly, since the general segmenter's table
+/// look-ups dominated indexing time. Other chunks go through
+/// `unicode-segmentation`. A test checks both paths agree on ASCII.
 pub fn segment(text: &str, mut emit: impl FnMut(Piece)) {
-    let mut cjk_run: Option<(usize, usize)> = None;
-    for (start, seg) in text.split_word_bound_indices() {
-        let end = start + seg.len();
-        let Some(first) = seg.chars().next() else {
-            continue;
-        };
-        if is_cjk(first) {
-            cjk_run = match cjk_run {
-                Some((s, e)) if e == start => Some((s, end)),
-                Some((s, e)) => {
-                    emit(Piece {
-                        kind: PieceKind::Cjk,
-                        start: s,
-                        end: e,
-                    });
-                    Some((start, end))
-                }
-                None => Some((start, end)),
-            };
-            continue;
-        }
-        if let Some((s, e)) = cjk_run.take() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        if bytes[i].is_ascii_whitespace() {
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
             emit(Piece {
-                kind: PieceKind::Cjk,
-                start: s,
-                end: e,
+                kind: PieceKind::Space,
+                start,
+                end: i,
             });
+            continue;
         }
+        let mut ascii = true;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            ascii &= bytes[i].is_ascii();
+            i += 1;
+        }
+        if ascii {
+            segment_ascii(text, start, i, &mut emit);
+        } else {
+            segment_unicode(text, start, i, &mut emit);
+        }
+    }
+}
+
+/// UAX #29 for a chunk of ASCII without white space: letters, digits and
+/// `_` join (WB5, WB8–WB10, WB13a/b); `:` `.` `'` join letters (WB6/7);
+/// `,` `;` `.` `'` join digits (WB11/12); anything else stands alone.
+fn segment_ascii(text: &str, from: usize, to: usize, emit: &mut impl FnMut(Piece)) {
+    let b = text.as_bytes();
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = from;
+    while i < to {
+        let start = i;
+        if !is_word(b[i]) {
+            i += 1;
+            let kind = if matches!(b[start], b'-' | b'/' | b'.' | b'_') {
+                PieceKind::Joiner
+            } else {
+                PieceKind::Break
+            };
+            emit(Piece {
+                kind,
+                start,
+                end: i,
+            });
+            continue;
+        }
+        i += 1;
+        while i < to {
+            let c = b[i];
+            if is_word(c) {
+                i += 1;
+                continue;
+            }
+            let (prev, next) = (b[i - 1], b.get(i + 1).copied().filter(|_| i + 1 < to));
+            let Some(next) = next else { break };
+            let letters = prev.is_ascii_alphabetic()
+                && next.is_ascii_alphabetic()
+                && matches!(c, b':' | b'.' | b'\'');
+            let digits = prev.is_ascii_digit()
+                && next.is_ascii_digit()
+                && matches!(c, b',' | b';' | b'.' | b'\'');
+            if letters || digits {
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        let kind = if text[start..i].bytes().any(|c| c.is_ascii_alphanumeric()) {
+            PieceKind::Word
+        } else {
+            // A lone `_` or a run of them.
+            PieceKind::Joiner
+        };
+        emit(Piece {
+            kind,
+            start,
+            end: i,
+        });
+    }
+}
+
+/// A chunk with non-ASCII text: runs of CJK characters are cut out
+/// directly (no rule of UAX #29 joins two ideographs into a word, and the
+/// CJK stage wants whole runs anyway); the rest goes through the general
+/// Unicode word boundaries.
+fn segment_unicode(text: &str, from: usize, to: usize, emit: &mut impl FnMut(Piece)) {
+    let chunk = &text[from..to];
+    let mut run_start = 0;
+    let mut run_cjk = None;
+    for (at, c) in chunk.char_indices() {
+        let cjk = is_cjk(c);
+        match run_cjk {
+            Some(was) if was != cjk => {
+                emit_run(text, from + run_start, from + at, was, emit);
+                run_start = at;
+            }
+            _ => {}
+        }
+        run_cjk = Some(cjk);
+    }
+    if let Some(was) = run_cjk {
+        emit_run(text, from + run_start, to, was, emit);
+    }
+}
+
+fn emit_run(text: &str, start: usize, end: usize, cjk: bool, emit: &mut impl FnMut(Piece)) {
+    if cjk {
+        emit(Piece {
+            kind: PieceKind::Cjk,
+            start,
+            end,
+        });
+        return;
+    }
+    for (offset, seg) in text[start..end].split_word_bound_indices() {
+        let from = start + offset;
         let kind = if seg.chars().any(char::is_alphanumeric) {
             PieceKind::Word
         } else if matches!(seg, "-" | "/" | "." | "_") {
@@ -88,13 +187,10 @@ pub fn segment(text: &str, mut emit: impl FnMut(Piece)) {
         } else {
             PieceKind::Break
         };
-        emit(Piece { kind, start, end });
-    }
-    if let Some((s, e)) = cjk_run {
         emit(Piece {
-            kind: PieceKind::Cjk,
-            start: s,
-            end: e,
+            kind,
+            start: from,
+            end: from + seg.len(),
         });
     }
 }
@@ -140,6 +236,46 @@ mod tests {
     fn kana_and_hangul_are_cjk() {
         assert!(is_cjk('カ') && is_cjk('ひ') && is_cjk('한') && is_cjk('钛'));
         assert!(!is_cjk('a') && !is_cjk('・') && !is_cjk('。'));
+    }
+
+    /// Word pieces of the general path alone, for comparison.
+    fn unicode_words(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        segment_unicode(text, 0, text.len(), &mut |p| {
+            if p.kind == PieceKind::Word {
+                out.push((p.start, p.end))
+            }
+        });
+        out
+    }
+
+    fn words(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        segment(text, |p| {
+            if p.kind == PieceKind::Word {
+                out.push((p.start, p.end))
+            }
+        });
+        out
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_uax29() {
+        for text in [
+            "can't stop e.g. the u.s. 3.14 1,000;2 a:b x_y __ _a a_ 5g h100 .5 a. 'a' a''b",
+            "ti-6al-4v gb/t 19001 (see fig.3) -- 1.2.3 a1.b2 a'1 1'a ,,, ;;",
+            "what's the wing's lift? mach 2.5, re=1e6; c_l/c_d ~ 12%",
+        ] {
+            assert_eq!(words(text), unicode_words(text), "{text}");
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn ascii_fast_path_agrees_on_any_ascii(text in "[a-c0-2 _:.,;'/()-]{0,40}") {
+            proptest::prop_assert_eq!(words(&text), unicode_words(&text));
+        }
     }
 
     #[test]
