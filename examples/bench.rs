@@ -44,7 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let m = matcher.ok_or("no matcher")?;
     builds.sort_by(f64::total_cmp);
 
-    let mut run = |explain: bool| -> Result<Vec<f64>, coopmatch::Error> {
+    let run = |explain: bool| -> Result<Vec<f64>, coopmatch::Error> {
         let options = MatchOptions {
             explain,
             ..MatchOptions::default()
