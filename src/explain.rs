@@ -155,10 +155,40 @@ pub fn explain(
             *by_text.entry(text).or_insert(0.0) += part;
         }
     }
-    // Words not written in the challenge: typo corrections and feedback.
+    let mut analyzer = Analyzer::new();
+    let profile_rec = &index.profiles[profile as usize];
+    let mut surfaces: FxHashMap<TermId, String> = FxHashMap::default();
+    let evidence = works
+        .iter()
+        .take(MAX_EVIDENCE_WORKS.min(k))
+        .filter(|(_, s, _)| *s > 0.0)
+        .map(|(w, s, parts)| {
+            let terms: FxHashSet<TermId> = parts.iter().map(|p| p.0).collect();
+            let source = index.works[*w as usize].source;
+            WorkEvidence {
+                source,
+                score: *s,
+                spans: work_spans(
+                    index,
+                    &mut analyzer,
+                    profile_rec,
+                    source,
+                    &terms,
+                    &mut surfaces,
+                ),
+            }
+        })
+        .collect();
+
+    // Words not written in the challenge (typo corrections, feedback) are
+    // shown as the evidence writes them, not as stems.
     for (&t, &part) in &term_score {
         if !counted.contains(&t) && part > 0.0 {
-            *by_text.entry(index.term_text(t)).or_insert(0.0) += part;
+            let text = surfaces
+                .get(&t)
+                .cloned()
+                .unwrap_or_else(|| index.term_text(t));
+            *by_text.entry(text).or_insert(0.0) += part;
         }
     }
     let mut terms: Vec<TermPart> = by_text
@@ -179,22 +209,6 @@ pub fn explain(
             .then_with(|| a.text.cmp(&b.text))
     });
 
-    let mut analyzer = Analyzer::new();
-    let profile_rec = &index.profiles[profile as usize];
-    let evidence = works
-        .iter()
-        .take(MAX_EVIDENCE_WORKS.min(k))
-        .filter(|(_, s, _)| *s > 0.0)
-        .map(|(w, s, parts)| {
-            let terms: FxHashSet<TermId> = parts.iter().map(|p| p.0).collect();
-            let source = index.works[*w as usize].source;
-            WorkEvidence {
-                source,
-                score: *s,
-                spans: work_spans(index, &mut analyzer, profile_rec, source, &terms),
-            }
-        })
-        .collect();
     Explanation {
         terms,
         works: evidence,
@@ -225,13 +239,15 @@ pub fn profile_field_text(p: &Profile, source: Source, field: ProfileField) -> &
     }
 }
 
-/// Spans of matched words in one evidence text of a profile, merged.
+/// Spans of matched words in one evidence text of a profile, merged; also
+/// records how each matched term is written there (lower-cased).
 fn work_spans(
     index: &Index,
     analyzer: &mut Analyzer,
     profile: &Profile,
     source: Source,
     terms: &FxHashSet<TermId>,
+    surfaces: &mut FxHashMap<TermId, String>,
 ) -> Vec<Span<ProfileField>> {
     let fields: Vec<ProfileField> = match source {
         Source::Work(_) => vec![ProfileField::Title, ProfileField::Abstract],
@@ -256,12 +272,12 @@ fn work_spans(
             .collect();
         let mut field_spans: Vec<Span<ProfileField>> = Vec::new();
         for (t, id) in tokens.iter().zip(&ids) {
-            if id.is_some_and(|id| terms.contains(&id)) {
-                field_spans.push(Span {
-                    field,
-                    start: t.start as usize,
-                    end: t.end as usize,
-                });
+            if let Some(id) = id.filter(|id| terms.contains(id)) {
+                let (start, end) = (t.start as usize, t.end as usize);
+                surfaces
+                    .entry(id)
+                    .or_insert_with(|| text.get(start..end).unwrap_or("").to_lowercase());
+                field_spans.push(Span { field, start, end });
             }
         }
         // A matched phrase whose words were not matched alone still shows.

@@ -76,6 +76,8 @@ pub struct RowError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Imported<T> {
     pub records: Vec<T>,
+    /// The line (or item number) each record came from.
+    pub lines: Vec<usize>,
     pub errors: Vec<RowError>,
     /// Rows (records) seen in the text, good or bad.
     pub rows: usize,
@@ -241,6 +243,7 @@ impl<T: Record> Accumulator<T> {
     fn finish(self) -> Imported<T> {
         Imported {
             records: self.records,
+            lines: self.lines,
             errors: self.errors,
             rows: self.rows,
         }
@@ -364,6 +367,7 @@ fn read_csv<T: Record>(text: &str) -> Result<Imported<T>> {
     let Some((_, header)) = records.next() else {
         return Ok(Imported {
             records: vec![],
+            lines: vec![],
             errors: vec![],
             rows: 0,
         });

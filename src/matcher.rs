@@ -260,13 +260,16 @@ impl Matcher {
     pub fn load(&mut self, imported: Imported<Profile>) -> LoadReportView {
         let Imported {
             records,
+            lines,
             mut errors,
             rows,
         } = imported;
+        let line_of: FxHashMap<String, usize> =
+            records.iter().map(|p| p.id.clone()).zip(lines).collect();
         let report = self.add_profiles(records);
         for id in &report.replaced {
             errors.push(RowError {
-                line: 0,
+                line: line_of.get(id).copied().unwrap_or(0),
                 id: Some(id.clone()),
                 field: Some("id".into()),
                 message: format!("profile `{id}` was already loaded: the new record replaces it"),

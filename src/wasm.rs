@@ -233,6 +233,7 @@ pub fn parse_challenges(
         records,
         errors,
         rows,
+        ..
     } = records::<Challenge>(data, format)?;
     to_js(&ParsedChallenges {
         challenges: records,

@@ -75,6 +75,7 @@ fn read_file<T: Record>(path: &str, strict: bool) -> Result<Vec<T>, Error> {
         records,
         errors,
         rows,
+        ..
     } = import::read::<T>(&text, format).map_err(|e| e.context(path))?;
     let rejected = errors.iter().filter(|e| !e.loaded).count();
     for e in &errors {
