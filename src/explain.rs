@@ -9,7 +9,7 @@
 use crate::index::{Index, Source, TermId, WorkId};
 use crate::model::{Challenge, Profile};
 use crate::params::Params;
-use crate::score::{score_work, ChallengeField, Query};
+use crate::score::{score_merged, score_work, ChallengeField, Query};
 use crate::text::Analyzer;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
@@ -98,10 +98,18 @@ pub fn explain(
         .collect();
     works.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let k = params.top_works.min(works.len()).max(1);
+    // The profile score blends the mean of the best works with the merged
+    // document; each term's part does the same, so the parts still add up.
+    let m = params.merged_weight;
     let mut term_score: FxHashMap<TermId, f32> = FxHashMap::default();
     for (_, _, parts) in works.iter().take(k) {
         for &(t, c) in parts {
-            *term_score.entry(t).or_insert(0.0) += c / k as f32;
+            *term_score.entry(t).or_insert(0.0) += (1.0 - m) * c / k as f32;
+        }
+    }
+    if m > 0.0 {
+        for (t, c) in score_merged(index, params, query, profile).1 {
+            *term_score.entry(t).or_insert(0.0) += m * c;
         }
     }
     let total: f32 = term_score.values().sum();
@@ -155,7 +163,7 @@ pub fn explain(
             *by_text.entry(text).or_insert(0.0) += part;
         }
     }
-    let mut analyzer = Analyzer::new();
+    let mut analyzer = Analyzer::with_cjk_chars(params.cjk_char_weight > 0.0);
     let profile_rec = &index.profiles[profile as usize];
     let mut surfaces: FxHashMap<TermId, String> = FxHashMap::default();
     let evidence = works

@@ -55,6 +55,8 @@ pub struct Index {
     pub(crate) profiles: Vec<Profile>,
     /// Works of profile `p` are `profile_works[p].0 .. profile_works[p].1`.
     pub(crate) profile_works: Vec<(WorkId, WorkId)>,
+    /// Weighted length of each profile's works merged into one document.
+    pub(crate) profile_len: Vec<f32>,
     pub(crate) works: Vec<WorkEntry>,
     pub(crate) terms: Vec<Term>,
     pub(crate) postings: Vec<Vec<Posting>>,
@@ -80,6 +82,8 @@ struct FieldWeights {
     keyword: f32,
     summary: f32,
     phrase: bool,
+    /// Weight of a CJK run's single characters relative to its bigrams.
+    cjk_char: f32,
 }
 
 impl Index {
@@ -91,7 +95,9 @@ impl Index {
                 keyword: params.keyword_weight,
                 summary: params.summary_weight,
                 phrase: params.phrase_weight > 0.0,
+                cjk_char: params.cjk_char_weight,
             },
+            analyzer: Analyzer::with_cjk_chars(params.cjk_char_weight > 0.0),
             ..Index::default()
         }
     }
@@ -109,6 +115,15 @@ impl Index {
             1.0
         } else {
             ((self.total_len / self.works.len() as f64) as f32).max(1e-3)
+        }
+    }
+
+    /// Average merged length of a profile (all its works as one document).
+    pub fn avg_profile_len(&self) -> f32 {
+        if self.profiles.is_empty() {
+            1.0
+        } else {
+            ((self.total_len / self.profiles.len() as f64) as f32).max(1e-3)
         }
     }
 
@@ -175,6 +190,8 @@ impl Index {
             len += self.add_field(&profile.summary, w.summary);
             self.end_doc(p, Source::Card, len);
         }
+        let len = self.works[first as usize..].iter().map(|w| w.len).sum();
+        self.profile_len.push(len);
         self.profile_works.push((first, self.works.len() as WorkId));
         self.profiles.push(profile);
     }
@@ -184,6 +201,9 @@ impl Index {
     }
 
     fn count(&mut self, term: TermId, weight: f32) {
+        if weight <= 0.0 {
+            return;
+        }
         let t = term as usize;
         if self.counts.len() <= t {
             self.counts.resize(self.terms.len().max(t + 1), 0.0);
@@ -226,10 +246,18 @@ impl Index {
     fn add_analysis(&mut self, analysis: &Analysis, weight: f32) -> f32 {
         let tokens = analysis.tokens();
         let mut ids = Vec::with_capacity(tokens.len());
+        let mut len = 0.0;
         for t in tokens {
             let id = self.intern_single(analysis.term(t), t.kind);
             ids.push(id);
-            self.count(id, weight);
+            // Characters repeat what the bigrams say: they add weight, not length.
+            let w = if t.kind == TermKind::CjkChar {
+                weight * self.weights.cjk_char
+            } else {
+                len += weight;
+                weight
+            };
+            self.count(id, w);
         }
         if self.weights.phrase {
             for (i, j) in analysis.pairs() {
@@ -237,7 +265,7 @@ impl Index {
                 self.count(id, weight);
             }
         }
-        weight * tokens.len() as f32
+        len
     }
 
     fn new_term(&mut self, term: Term) -> TermId {
@@ -326,6 +354,33 @@ mod tests {
             idx.term_text(idx.pair(wing, flutter).unwrap()),
             "wing flutter"
         );
+    }
+
+    #[test]
+    fn cjk_characters_add_weight_but_not_length() {
+        let params = Params {
+            cjk_char_weight: 0.5,
+            ..Params::default()
+        };
+        let mut idx = Index::new(&params);
+        idx.add(profile("a", &[("", "钛合金")]));
+        assert_eq!(idx.tf(idx.single("钛").unwrap(), 0), 0.5);
+        assert_eq!(idx.works[0].len, 2.0);
+        let mut off = Index::new(&Params {
+            cjk_char_weight: 0.0,
+            ..Params::default()
+        });
+        off.add(profile("a", &[("", "钛合金")]));
+        assert!(off.single("钛").is_none());
+    }
+
+    #[test]
+    fn profile_length_is_its_works_merged() {
+        let mut idx = Index::new(&Params::default());
+        idx.add(profile("a", &[("", "wing flutter"), ("", "heat")]));
+        idx.add(profile("b", &[("", "boundary layer flow")]));
+        assert_eq!(idx.profile_len, vec![3.0, 3.0]);
+        assert_eq!(idx.avg_profile_len(), 3.0);
     }
 
     #[test]

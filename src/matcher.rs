@@ -7,7 +7,7 @@ use crate::import::{Imported, RowError};
 use crate::index::Index;
 use crate::model::{Challenge, Kind, Profile};
 use crate::params::Params;
-use crate::score::{feedback, profile_scores, score_works, Query};
+use crate::score::{feedback, profile_scores, score_works, Accumulator, Query};
 use crate::view::LoadReportView;
 use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
@@ -288,7 +288,7 @@ impl Matcher {
     /// Every profile's score for the challenge, by profile number (load order).
     fn scores(&self, challenge: &Challenge) -> (Query, Vec<f32>) {
         let mut query = Query::new(&self.index, &self.params, challenge);
-        let mut acc = Vec::new();
+        let mut acc = Accumulator::default();
         score_works(&self.index, &self.params, &query, &mut acc);
         feedback(&self.index, &self.params, &mut query, &mut acc);
         (query, profile_scores(&self.index, &self.params, &acc))

@@ -30,6 +30,12 @@ pub struct Params {
     /// literature finds the mean of the few best works beats both the single
     /// best and all works merged. Range 1–50; default 3.
     pub top_works: usize,
+    /// Share of a profile's score that comes from all its works merged into
+    /// one document (the rest is the mean of its best works). The merged
+    /// score rewards a profile whose works together cover the challenge,
+    /// which the few best works alone miss when a challenge spans several
+    /// of them. Range 0–1; default 0.3; 0 skips computing it.
+    pub merged_weight: f32,
     /// Weight of adjacent-word pairs (phrases) relative to single words.
     /// Range 0–5; default 0.5; 0 turns phrases off.
     pub phrase_weight: f32,
@@ -47,9 +53,38 @@ pub struct Params {
     pub feedback_works: usize,
     /// Words added by feedback. Range 1–50; default 10.
     pub feedback_terms: usize,
-    /// Total weight of the added words relative to the challenge's own.
-    /// Range 0–1; default 0.3.
+    /// Total weight of the added words relative to the challenge's own,
+    /// for a short challenge (see `feedback_fade_terms`). Range 0–1;
+    /// default 0.5.
     pub feedback_weight: f32,
+    /// How much more the best feedback work counts than the others: each
+    /// work's words are weighted by (its score / the best score) to this
+    /// power, so a clear best match leads and weak ones add little (they
+    /// are often wrong, e.g. when a challenge describes one known work).
+    /// Range 0–10; default 3; 0 weighs the feedback works equally.
+    pub feedback_doc_power: f32,
+    /// Challenge length, in distinct known terms (words, phrases, CJK
+    /// bigrams and characters), at which feedback is halved: its weight
+    /// fades smoothly as `1 / (1 + (n / this)²)`, since a long challenge
+    /// already says what feedback would add, and expanding it drifts.
+    /// Range 1–1000; default 20.
+    pub feedback_fade_terms: f32,
+    /// Challenge length, in distinct known terms, at which the sharper idf
+    /// of long challenges is half applied (same smooth curve as
+    /// `feedback_fade_terms`). Range 1–1000; default 50.
+    pub long_query_terms: f32,
+    /// Extra idf exponent for long challenges: query weights are
+    /// `idf^(1 + this × v)`, v rising from 0 (a few keywords) towards 1 (an
+    /// abstract) with `long_query_terms`. Long texts carry the generic words
+    /// of their genre, which plain idf still counts too much.
+    /// Range 0–2; default 0.5; 0 turns it off.
+    pub long_query_idf: f32,
+    /// Weight of each single character of a CJK run, relative to its
+    /// bigrams (which stay the main terms). Characters catch words that
+    /// overlapping bigrams cut apart and one-character topic words (`钢`,
+    /// `药`). Applied when profiles are indexed. Range 0–1; default 0.5;
+    /// 0 turns them off.
+    pub cjk_char_weight: f32,
 }
 
 impl Default for Params {
@@ -62,13 +97,19 @@ impl Default for Params {
             k1: 1.2,
             b: 0.75,
             top_works: 3,
+            merged_weight: 0.3,
             phrase_weight: 0.5,
             fuzzy: true,
             fuzzy_weight: 0.6,
             feedback: true,
             feedback_works: 3,
             feedback_terms: 10,
-            feedback_weight: 0.3,
+            feedback_weight: 0.5,
+            feedback_doc_power: 3.0,
+            feedback_fade_terms: 20.0,
+            long_query_terms: 50.0,
+            long_query_idf: 0.5,
+            cjk_char_weight: 0.5,
         }
     }
 }
@@ -128,6 +169,7 @@ impl Params {
             "k1" => self.k1 = num()?,
             "b" => self.b = num()?,
             "top_works" => self.top_works = int()?,
+            "merged_weight" => self.merged_weight = num()?,
             "phrase_weight" => self.phrase_weight = num()?,
             "fuzzy" => self.fuzzy = flag()?,
             "fuzzy_weight" => self.fuzzy_weight = num()?,
@@ -135,6 +177,11 @@ impl Params {
             "feedback_works" => self.feedback_works = int()?,
             "feedback_terms" => self.feedback_terms = int()?,
             "feedback_weight" => self.feedback_weight = num()?,
+            "feedback_doc_power" => self.feedback_doc_power = num()?,
+            "feedback_fade_terms" => self.feedback_fade_terms = num()?,
+            "long_query_terms" => self.long_query_terms = num()?,
+            "long_query_idf" => self.long_query_idf = num()?,
+            "cjk_char_weight" => self.cjk_char_weight = num()?,
             _ => return Err(Error::parameter(format!("unknown parameter `{name}`"))),
         }
         self.validate()
@@ -171,11 +218,17 @@ impl Params {
         check_f32("k1", self.k1, 0.01, 10.0)?;
         check_f32("b", self.b, 0.0, 1.0)?;
         check_usize("top_works", self.top_works, 1, 50)?;
+        check_f32("merged_weight", self.merged_weight, 0.0, 1.0)?;
         check_f32("phrase_weight", self.phrase_weight, 0.0, 5.0)?;
         check_f32("fuzzy_weight", self.fuzzy_weight, 0.0, 1.0)?;
         check_usize("feedback_works", self.feedback_works, 1, 20)?;
         check_usize("feedback_terms", self.feedback_terms, 1, 50)?;
         check_f32("feedback_weight", self.feedback_weight, 0.0, 1.0)?;
+        check_f32("feedback_doc_power", self.feedback_doc_power, 0.0, 10.0)?;
+        check_f32("feedback_fade_terms", self.feedback_fade_terms, 1.0, 1000.0)?;
+        check_f32("long_query_terms", self.long_query_terms, 1.0, 1000.0)?;
+        check_f32("long_query_idf", self.long_query_idf, 0.0, 2.0)?;
+        check_f32("cjk_char_weight", self.cjk_char_weight, 0.0, 1.0)?;
         if self.title_weight + self.abstract_weight == 0.0 {
             return Err(Error::parameter(
                 "title_weight and abstract_weight cannot both be 0: works would be empty",
@@ -235,5 +288,18 @@ mod tests {
             ..Params::default()
         };
         assert!(p.validate().is_err());
+        for (name, bad) in [
+            ("merged_weight", "1.5"),
+            ("feedback_doc_power", "-1"),
+            ("feedback_fade_terms", "0"),
+            ("long_query_terms", "0.5"),
+            ("long_query_idf", "3"),
+            ("cjkCharWeight", "2"),
+        ] {
+            assert!(Params::default().set(name, bad).is_err(), "{name}={bad}");
+        }
+        let mut p = Params::default();
+        p.set("cjkCharWeight", "0.25").unwrap();
+        assert_eq!(p.cjk_char_weight, 0.25);
     }
 }

@@ -10,7 +10,14 @@
 //! matches, in [0, 1): a 0.5 means half of what the challenge says is
 //! matched, whatever its length or language. A profile's score is the mean
 //! of its `top_works` best works (fewer when it has fewer), as the
-//! literature on expert finding recommends.
+//! literature on expert finding recommends, blended (`merged_weight`) with
+//! the same score for all its works merged into one document, which
+//! rewards works that together cover the challenge. Both are shares of the
+//! same total, so the blend stays in [0, 1) and comparable.
+//!
+//! Long challenges (abstract-like prose) weight their terms by a sharper
+//! idf and get less pseudo-relevance feedback, both as smooth functions of
+//! the number of distinct terms ([`length_curve`]), never a cut-off.
 
 use crate::fuzzy;
 use crate::index::{Index, Source, TermId, WorkId};
@@ -56,6 +63,18 @@ pub struct Query {
     pub norm: f32,
     /// Challenge words and phrases that the corpus knows, for highlighting.
     pub tokens: Vec<TokenTerm>,
+    /// Number of the challenge's own terms (before feedback).
+    pub own_terms: usize,
+}
+
+/// How "long" a challenge of `terms` distinct known terms is, as a smooth
+/// curve `n² / (n² + half²)`: 0 for no terms, ½ at `half`, towards 1 for an
+/// abstract. A few keywords name only the topic; a long text also carries
+/// generic words and already says what feedback would add. Smooth, so no
+/// challenge length is a cliff.
+pub fn length_curve(terms: usize, half: f32) -> f32 {
+    let n = terms as f32;
+    n * n / (n * n + half * half)
 }
 
 /// BM25 inverse document frequency: never negative.
@@ -78,7 +97,7 @@ fn query_tf(count: f32) -> f32 {
 impl Query {
     /// Analyses the challenge's title, description and keywords.
     pub fn new(index: &Index, params: &Params, challenge: &Challenge) -> Query {
-        let mut analyzer = Analyzer::new();
+        let mut analyzer = Analyzer::with_cjk_chars(params.cjk_char_weight > 0.0);
         let mut counts: FxHashMap<TermId, (f32, bool)> = FxHashMap::default();
         let mut tokens = Vec::new();
         let mut fields: Vec<(ChallengeField, &str, f32)> = vec![
@@ -100,6 +119,11 @@ impl Query {
             let mut ids: Vec<Option<TermId>> = Vec::with_capacity(analysis.tokens().len());
             for t in analysis.tokens() {
                 let stem = analysis.term(t);
+                let weight = if t.kind == TermKind::CjkChar {
+                    weight * params.cjk_char_weight
+                } else {
+                    weight
+                };
                 let mut id = index.single(stem).map(|id| (id, weight, false));
                 if id.is_none() && params.fuzzy && t.kind == TermKind::Word {
                     let letters = text
@@ -140,11 +164,14 @@ impl Query {
                 }
             }
         }
+        let own_terms = counts.len();
+        let idf_power =
+            1.0 + params.long_query_idf * length_curve(own_terms, params.long_query_terms);
         let mut terms: Vec<QueryTerm> = counts
             .into_iter()
             .map(|(term, (count, added))| QueryTerm {
                 term,
-                weight: query_tf(count) * idf(index, term),
+                weight: query_tf(count) * idf(index, term).powf(idf_power),
                 added,
             })
             .filter(|t| t.weight > 0.0)
@@ -155,14 +182,32 @@ impl Query {
             terms,
             norm,
             tokens,
+            own_terms,
         }
     }
 }
 
-/// Length normalisation of BM25 for one work.
-#[inline]
-fn length_factor(params: &Params, len: f32, avg_len: f32) -> f32 {
-    params.k1 * (1.0 - params.b + params.b * len / avg_len)
+/// Length normalisation of BM25, `k1·(1 − b + b·len/avg)`, as
+/// `base + slope·len` so that the per-posting cost is one multiply-add
+/// (the division by the average is done once per query).
+#[derive(Debug, Clone, Copy)]
+struct LengthNorm {
+    base: f32,
+    slope: f32,
+}
+
+impl LengthNorm {
+    fn new(params: &Params, avg_len: f32) -> LengthNorm {
+        LengthNorm {
+            base: params.k1 * (1.0 - params.b),
+            slope: params.k1 * params.b / avg_len,
+        }
+    }
+
+    #[inline]
+    fn factor(self, len: f32) -> f32 {
+        self.base + self.slope * len
+    }
 }
 
 /// The contribution of one term occurrence count to a work's raw score.
@@ -171,33 +216,117 @@ pub fn contribution(weight: f32, tf: f32, length_factor: f32) -> f32 {
     weight * tf / (tf + length_factor)
 }
 
-/// Scores every work; `acc[w]` receives work `w`'s score in [0, 1).
-pub fn score_works(index: &Index, params: &Params, query: &Query, acc: &mut Vec<f32>) {
-    acc.clear();
-    acc.resize(index.work_count(), 0.0);
-    add_terms(index, params, &query.terms, acc);
-    if query.norm > 0.0 {
-        let inv = 1.0 / query.norm;
-        acc.iter_mut().for_each(|s| *s *= inv);
+/// Per-query scores: every work's, and every profile's as one merged
+/// document (all its works together).
+#[derive(Debug, Clone, Default)]
+pub struct Accumulator {
+    /// `works[w]`: work `w`'s score in [0, 1).
+    pub works: Vec<f32>,
+    /// `merged[p]`: profile `p`'s works scored as one document, in [0, 1);
+    /// left at 0 when `merged_weight` is 0.
+    pub merged: Vec<f32>,
+}
+
+impl Accumulator {
+    fn scale(&mut self, factor: f32) {
+        self.works.iter_mut().for_each(|s| *s *= factor);
+        self.merged.iter_mut().for_each(|s| *s *= factor);
     }
 }
 
-fn add_terms(index: &Index, params: &Params, terms: &[QueryTerm], acc: &mut [f32]) {
-    let avg = index.avg_len();
+/// Scores every work (and merged profile) for the query.
+pub fn score_works(index: &Index, params: &Params, query: &Query, acc: &mut Accumulator) {
+    acc.works.clear();
+    acc.works.resize(index.work_count(), 0.0);
+    acc.merged.clear();
+    acc.merged.resize(index.profile_works.len(), 0.0);
+    add_terms(index, params, &query.terms, acc);
+    if query.norm > 0.0 {
+        acc.scale(1.0 / query.norm);
+    }
+}
+
+/// Adds the raw (unnormalised) contributions of `terms` to `acc`.
+///
+/// The merged-profile score comes from the same pass: a profile's works are
+/// numbered consecutively, so each posting list holds one profile's works
+/// in one run, whose term counts sum to the merged document's count. That
+/// costs one comparison per posting instead of a second index.
+fn add_terms(index: &Index, params: &Params, terms: &[QueryTerm], acc: &mut Accumulator) {
+    let work_norm = LengthNorm::new(params, index.avg_len());
+    let profile_norm = LengthNorm::new(params, index.avg_profile_len());
+    let merged = params.merged_weight > 0.0;
+    let flush = |acc: &mut Accumulator, weight: f32, profile: u32, tf: f32| {
+        if let (Some(slot), Some(&len)) = (
+            acc.merged.get_mut(profile as usize),
+            index.profile_len.get(profile as usize),
+        ) {
+            *slot += contribution(weight, tf, profile_norm.factor(len));
+        }
+    };
     for qt in terms {
+        let mut run: Option<(u32, f32)> = None;
         for p in index
             .postings
             .get(qt.term as usize)
             .map_or(&[][..], Vec::as_slice)
         {
-            if let (Some(slot), Some(work)) = (
-                acc.get_mut(p.work as usize),
-                index.works.get(p.work as usize),
-            ) {
-                *slot += contribution(qt.weight, p.tf, length_factor(params, work.len, avg));
+            let Some(work) = index.works.get(p.work as usize) else {
+                continue;
+            };
+            if let Some(slot) = acc.works.get_mut(p.work as usize) {
+                *slot += contribution(qt.weight, p.tf, work_norm.factor(work.len));
+            }
+            if merged {
+                match &mut run {
+                    Some((profile, tf)) if *profile == work.profile => *tf += p.tf,
+                    _ => {
+                        if let Some((profile, tf)) = run {
+                            flush(acc, qt.weight, profile, tf);
+                        }
+                        run = Some((work.profile, p.tf));
+                    }
+                }
             }
         }
+        if let Some((profile, tf)) = run {
+            flush(acc, qt.weight, profile, tf);
+        }
     }
+}
+
+/// Score of one profile's works merged into one document, term by term in
+/// the same order as [`score_works`] (so the same float), with each term's
+/// part. Unweighted: the caller applies `merged_weight`.
+pub fn score_merged(
+    index: &Index,
+    params: &Params,
+    query: &Query,
+    profile: u32,
+) -> (f32, Vec<(TermId, f32)>) {
+    let (Some(&(first, end)), Some(&len)) = (
+        index.profile_works.get(profile as usize),
+        index.profile_len.get(profile as usize),
+    ) else {
+        return (0.0, Vec::new());
+    };
+    let lf = LengthNorm::new(params, index.avg_profile_len()).factor(len);
+    let mut parts = Vec::new();
+    let mut raw = 0.0f32;
+    for qt in &query.terms {
+        let tf: f32 = (first..end).map(|w| index.tf(qt.term, w)).sum();
+        if tf > 0.0 {
+            let c = contribution(qt.weight, tf, lf);
+            raw += c;
+            parts.push((qt.term, c));
+        }
+    }
+    if query.norm > 0.0 {
+        let inv = 1.0 / query.norm;
+        raw *= inv;
+        parts.iter_mut().for_each(|(_, c)| *c *= inv);
+    }
+    (raw, parts)
 }
 
 /// Score of one work, computed term by term in the same order as
@@ -211,7 +340,7 @@ pub fn score_work(
     let Some(entry) = index.works.get(work as usize) else {
         return (0.0, Vec::new());
     };
-    let lf = length_factor(params, entry.len, index.avg_len());
+    let lf = LengthNorm::new(params, index.avg_len()).factor(entry.len);
     let mut parts = Vec::new();
     let mut raw = 0.0f32;
     for qt in &query.terms {
@@ -237,11 +366,12 @@ pub fn score_work(
 /// best `feedback_terms` not already in the query are added with weights
 /// proportional to that score and summing to `feedback_weight` × the
 /// challenge's own total weight.
-pub fn feedback(index: &Index, params: &Params, query: &mut Query, acc: &mut [f32]) {
+pub fn feedback(index: &Index, params: &Params, query: &mut Query, acc: &mut Accumulator) {
     if !params.feedback || query.terms.is_empty() {
         return;
     }
     let mut best: Vec<(f32, WorkId)> = acc
+        .works
         .iter()
         .enumerate()
         .filter(|(_, &s)| s > 0.0)
@@ -257,8 +387,13 @@ pub fn feedback(index: &Index, params: &Params, query: &mut Query, acc: &mut [f3
     best.sort_unstable_by(by_score);
 
     let mut candidates: FxHashMap<TermId, f32> = FxHashMap::default();
+    // Plain analysis (no CJK single characters): the words worth adding
+    // are stems, codes and bigrams.
     let mut analyzer = Analyzer::new();
-    for &(_, work) in &best {
+    // A work's words count by its first-pass score relative to the best.
+    let top = best.first().map_or(1.0, |b| b.0).max(f32::MIN_POSITIVE);
+    for &(score, work) in &best {
+        let doc_weight = (score / top).powf(params.feedback_doc_power);
         let Some(entry) = index.works.get(work as usize) else {
             continue;
         };
@@ -289,7 +424,8 @@ pub fn feedback(index: &Index, params: &Params, query: &mut Query, acc: &mut [f3
             }
         }
         for (term, tf) in counts {
-            *candidates.entry(term).or_insert(0.0) += tf / len.max(1.0) * idf(index, term);
+            *candidates.entry(term).or_insert(0.0) +=
+                doc_weight * tf / len.max(1.0) * idf(index, term);
         }
     }
     let in_query = |t: TermId| query.terms.binary_search_by_key(&t, |q| q.term).is_ok();
@@ -304,7 +440,8 @@ pub fn feedback(index: &Index, params: &Params, query: &mut Query, acc: &mut [f3
     if total <= 0.0 {
         return;
     }
-    let budget = params.feedback_weight * query.norm;
+    let fade = 1.0 - length_curve(query.own_terms, params.feedback_fade_terms);
+    let budget = params.feedback_weight * fade * query.norm;
     let added: Vec<QueryTerm> = chosen
         .iter()
         .map(|&(term, s)| QueryTerm {
@@ -314,14 +451,12 @@ pub fn feedback(index: &Index, params: &Params, query: &mut Query, acc: &mut [f3
         })
         .collect();
     // Undo the first pass's normalisation, add, and normalise again.
-    let old_norm = query.norm;
-    acc.iter_mut().for_each(|s| *s *= old_norm);
+    acc.scale(query.norm);
     add_terms(index, params, &added, acc);
     query.terms.extend(added);
     query.terms.sort_unstable_by_key(|t| t.term);
     query.norm = query.terms.iter().map(|t| t.weight).sum();
-    let inv = 1.0 / query.norm;
-    acc.iter_mut().for_each(|s| *s *= inv);
+    acc.scale(1.0 / query.norm);
 }
 
 /// Mean of the best `top_works` scores among `scores` (fewer when there are
@@ -347,15 +482,21 @@ pub fn aggregate(scores: &[f32], top_works: usize) -> f32 {
     best.iter().sum::<f32>() / k as f32
 }
 
-/// Each profile's score from its works' scores in `acc`.
-pub fn profile_scores(index: &Index, params: &Params, acc: &[f32]) -> Vec<f32> {
+/// Each profile's score: the mean of its best works, blended with its
+/// merged-document score by `merged_weight`.
+pub fn profile_scores(index: &Index, params: &Params, acc: &Accumulator) -> Vec<f32> {
+    let m = params.merged_weight;
     index
         .profile_works
         .iter()
-        .map(|&(a, b)| {
-            acc.get(a as usize..b as usize)
-                .map_or(0.0, |s| aggregate(s, params.top_works))
-                .clamp(0.0, 1.0)
+        .enumerate()
+        .map(|(p, &(a, b))| {
+            let best = acc
+                .works
+                .get(a as usize..b as usize)
+                .map_or(0.0, |s| aggregate(s, params.top_works));
+            let merged = acc.merged.get(p).copied().unwrap_or(0.0);
+            ((1.0 - m) * best + m * merged).clamp(0.0, 1.0)
         })
         .collect()
 }
@@ -377,6 +518,112 @@ mod tests {
         assert_eq!(query_tf(1.0), 1.0);
         assert_eq!(query_tf(0.5), 0.5);
         assert!(query_tf(4.0) < 4.0 && query_tf(4.0) > 2.0);
+    }
+
+    #[test]
+    fn length_curve_rises_smoothly_through_one_half() {
+        assert_eq!(length_curve(0, 20.0), 0.0);
+        assert_eq!(length_curve(20, 20.0), 0.5);
+        assert!(length_curve(5, 20.0) < 0.1);
+        assert!(length_curve(200, 20.0) > 0.98 && length_curve(200, 20.0) < 1.0);
+        assert!(length_curve(21, 20.0) > length_curve(20, 20.0));
+    }
+
+    fn index_of(profiles: &[&[&str]], params: &Params) -> Index {
+        let mut index = Index::new(params);
+        for (i, works) in profiles.iter().enumerate() {
+            index.add(crate::model::Profile {
+                id: format!("p{i}"),
+                works: works
+                    .iter()
+                    .map(|t| crate::model::Work {
+                        title: t.to_string(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            });
+        }
+        index
+    }
+
+    #[test]
+    fn merged_pass_equals_merged_score_and_stays_in_unit_range() {
+        let params = Params {
+            merged_weight: 0.5,
+            feedback: false,
+            ..Params::default()
+        };
+        let index = index_of(
+            &[
+                &["wing flutter", "heat transfer wing"],
+                &["boundary layer"],
+                &["flutter", "flutter", "heated wing"],
+            ],
+            &params,
+        );
+        let challenge = crate::model::Challenge {
+            id: "c".into(),
+            title: "flutter of a heated wing".into(),
+            ..Default::default()
+        };
+        let query = Query::new(&index, &params, &challenge);
+        let mut acc = Accumulator::default();
+        score_works(&index, &params, &query, &mut acc);
+        for p in 0..3u32 {
+            let (s, parts) = score_merged(&index, &params, &query, p);
+            assert_eq!(acc.merged[p as usize], s);
+            assert!((parts.iter().map(|x| x.1).sum::<f32>() - s).abs() < 1e-6);
+            assert!((0.0..1.0).contains(&s));
+        }
+        // The profile whose works together cover the challenge leads.
+        assert!(acc.merged[2] > acc.merged[0] && acc.merged[0] > acc.merged[1]);
+        let scores = profile_scores(&index, &params, &acc);
+        assert!(scores.iter().all(|s| (0.0..=1.0).contains(s)));
+    }
+
+    #[test]
+    fn long_challenges_sharpen_idf_and_fade_feedback() {
+        let params = Params::default();
+        let index = index_of(
+            &[&["wing flutter study"], &["study of heat"], &["study"]],
+            &params,
+        );
+        let short = Query::new(
+            &index,
+            &params,
+            &crate::model::Challenge {
+                title: "wing study".into(),
+                ..Default::default()
+            },
+        );
+        let sharp = Params {
+            long_query_terms: 1.0,
+            long_query_idf: 2.0,
+            ..params
+        };
+        let long = Query::new(
+            &index,
+            &sharp,
+            &crate::model::Challenge {
+                title: "wing study".into(),
+                ..Default::default()
+            },
+        );
+        let ratio = |q: &Query| {
+            let w = |t: &str| {
+                q.terms
+                    .iter()
+                    .find(|x| x.term == index.single(t).unwrap())
+                    .unwrap()
+                    .weight
+            };
+            w("wing") / w("studi")
+        };
+        // Same words; the sharper idf widens the gap between rare and common.
+        assert!(ratio(&long) > ratio(&short));
+        // `wing` and `studi`; the pair is not in the index.
+        assert_eq!(short.own_terms, 2);
     }
 
     #[test]

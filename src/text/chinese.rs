@@ -48,6 +48,13 @@ fn is_stop_bigram(bigram: &str) -> bool {
 /// Calls `emit(start, end)` with byte offsets, relative to `run`, of each
 /// term of a CJK run: overlapping bigrams, or a unigram for a lone character.
 pub fn run_terms(run: &str, mut emit: impl FnMut(usize, usize)) {
+    run_terms_with_chars(run, false, |s, e, _| emit(s, e));
+}
+
+/// As [`run_terms`]; with `chars`, also calls `emit(start, end, true)` for
+/// each character of a run of two or more (the lone-character unigram of a
+/// one-character run is a regular term, `false`).
+pub fn run_terms_with_chars(run: &str, chars_too: bool, mut emit: impl FnMut(usize, usize, bool)) {
     let mut chars = run.char_indices().peekable();
     // Sub-runs between function characters.
     let mut sub: Vec<(usize, usize)> = Vec::new();
@@ -59,12 +66,17 @@ pub fn run_terms(run: &str, mut emit: impl FnMut(usize, usize)) {
         };
         if split {
             if sub.len() == 1 {
-                emit(sub[0].0, sub[0].1);
+                emit(sub[0].0, sub[0].1, false);
             } else {
                 for pair in sub.windows(2) {
                     let (start, end) = (pair[0].0, pair[1].1);
                     if !is_stop_bigram(&run[start..end]) {
-                        emit(start, end);
+                        emit(start, end, false);
+                    }
+                }
+                if chars_too {
+                    for &(start, end) in &sub {
+                        emit(start, end, true);
                     }
                 }
             }
@@ -113,6 +125,24 @@ mod tests {
     fn stock_phrases_are_dropped() {
         assert_eq!(terms("本文提出"), vec!["文提"]);
         assert!(terms("通过").is_empty());
+    }
+
+    #[test]
+    fn characters_follow_bigrams_when_asked() {
+        let mut out = Vec::new();
+        let run = "钛合金的钢";
+        run_terms_with_chars(run, true, |s, e, char| out.push((&run[s..e], char)));
+        assert_eq!(
+            out,
+            vec![
+                ("钛合", false),
+                ("合金", false),
+                ("钛", true),
+                ("合", true),
+                ("金", true),
+                ("钢", false)
+            ]
+        );
     }
 
     #[test]

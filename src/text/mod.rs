@@ -27,6 +27,8 @@ pub enum TermKind {
     Code,
     /// A CJK bigram, or a lone CJK character.
     Cjk,
+    /// One character of a longer CJK run, in addition to its bigrams.
+    CjkChar,
 }
 
 /// One term occurrence.
@@ -99,11 +101,22 @@ pub struct Analyzer {
     pieces: Vec<Piece>,
     joined: String,
     out: Analysis,
+    /// Whether CJK runs also give their single characters.
+    cjk_chars: bool,
 }
 
 impl Analyzer {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An analyser that also gives the single characters of CJK runs, as
+    /// [`TermKind::CjkChar`] tokens after each run's bigrams.
+    pub fn with_cjk_chars(on: bool) -> Self {
+        Analyzer {
+            cjk_chars: on,
+            ..Self::default()
+        }
     }
 
     /// Analyses `text`. The result borrows the analyser until the next call.
@@ -128,11 +141,15 @@ impl Analyzer {
                     clause += 1;
                     let run = &self.norm.text[piece.start..piece.end];
                     let (norm, out) = (&self.norm, &mut self.out);
-                    chinese::run_terms(run, |s, e| {
+                    chinese::run_terms_with_chars(run, self.cjk_chars, |s, e, char| {
                         let (s, e) = (piece.start + s, piece.start + e);
                         out.push(
                             &norm.text[s..e],
-                            TermKind::Cjk,
+                            if char {
+                                TermKind::CjkChar
+                            } else {
+                                TermKind::Cjk
+                            },
                             norm.origin(s),
                             norm.origin_end(e, text),
                             clause,
