@@ -81,6 +81,7 @@ pub fn explain(
     query: &Query,
     challenge: &Challenge,
     profile: u32,
+    analyzer: &mut Analyzer,
 ) -> Explanation {
     let Some(&(first, end)) = index.profile_works.get(profile as usize) else {
         return Explanation {
@@ -163,7 +164,8 @@ pub fn explain(
             *by_text.entry(text).or_insert(0.0) += part;
         }
     }
-    let mut analyzer = Analyzer::with_cjk_chars(params.cjk_char_weight > 0.0);
+    analyzer.set_cjk_chars(params.cjk_char_weight > 0.0);
+    analyzer.set_offsets(true);
     let profile_rec = &index.profiles[profile as usize];
     let mut surfaces: FxHashMap<TermId, String> = FxHashMap::default();
     let evidence = works
@@ -176,14 +178,7 @@ pub fn explain(
             WorkEvidence {
                 source,
                 score: *s,
-                spans: work_spans(
-                    index,
-                    &mut analyzer,
-                    profile_rec,
-                    source,
-                    &terms,
-                    &mut surfaces,
-                ),
+                spans: work_spans(index, analyzer, profile_rec, source, &terms, &mut surfaces),
             }
         })
         .collect();

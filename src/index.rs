@@ -97,7 +97,11 @@ impl Index {
                 phrase: params.phrase_weight > 0.0,
                 cjk_char: params.cjk_char_weight,
             },
-            analyzer: Analyzer::with_cjk_chars(params.cjk_char_weight > 0.0),
+            analyzer: {
+                let mut a = Analyzer::with_cjk_chars(params.cjk_char_weight > 0.0);
+                a.set_offsets(false);
+                a
+            },
             ..Index::default()
         }
     }

@@ -8,8 +8,10 @@ use crate::index::Index;
 use crate::model::{Challenge, Kind, Profile};
 use crate::params::Params;
 use crate::score::{feedback, profile_scores, score_works, Accumulator, Query};
+use crate::text::Analyzer;
 use crate::view::LoadReportView;
 use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::cmp::Ordering;
 
 /// Which profiles a ranking may return. Empty lists allow everything.
@@ -173,6 +175,9 @@ pub struct AddReport {
 pub struct Matcher {
     params: Params,
     index: Index,
+    /// One analyser for all queries, so its stem cache stays warm; a
+    /// `RefCell` because ranking takes `&self` (and runs one at a time).
+    analyzer: RefCell<Analyzer>,
     by_id: FxHashMap<String, u32>,
 }
 
@@ -183,6 +188,7 @@ impl Matcher {
             index: Index::new(&params),
             params,
             by_id: FxHashMap::default(),
+            analyzer: RefCell::new(Analyzer::new()),
         })
     }
 
@@ -287,10 +293,17 @@ impl Matcher {
 
     /// Every profile's score for the challenge, by profile number (load order).
     fn scores(&self, challenge: &Challenge) -> (Query, Vec<f32>) {
-        let mut query = Query::new(&self.index, &self.params, challenge);
+        let mut analyzer = self.analyzer.borrow_mut();
+        let mut query = Query::new(&self.index, &self.params, challenge, &mut analyzer);
         let mut acc = Accumulator::default();
         score_works(&self.index, &self.params, &query, &mut acc);
-        feedback(&self.index, &self.params, &mut query, &mut acc);
+        feedback(
+            &self.index,
+            &self.params,
+            &mut query,
+            &mut acc,
+            &mut analyzer,
+        );
         (query, profile_scores(&self.index, &self.params, &acc))
     }
 
@@ -331,9 +344,16 @@ impl Matcher {
             .map(|(i, score)| Match {
                 profile: &profiles[i as usize],
                 score,
-                explanation: options
-                    .explain
-                    .then(|| explain(&self.index, &self.params, &query, challenge, i)),
+                explanation: options.explain.then(|| {
+                    explain(
+                        &self.index,
+                        &self.params,
+                        &query,
+                        challenge,
+                        i,
+                        &mut self.analyzer.borrow_mut(),
+                    )
+                }),
             })
             .collect())
     }
@@ -370,9 +390,16 @@ impl Matcher {
             .map(|(i, score, query)| ChallengeMatch {
                 challenge: &challenges[i],
                 score,
-                explanation: options
-                    .explain
-                    .then(|| explain(&self.index, &self.params, &query, &challenges[i], p)),
+                explanation: options.explain.then(|| {
+                    explain(
+                        &self.index,
+                        &self.params,
+                        &query,
+                        &challenges[i],
+                        p,
+                        &mut self.analyzer.borrow_mut(),
+                    )
+                }),
             })
             .collect())
     }

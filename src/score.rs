@@ -96,8 +96,14 @@ fn query_tf(count: f32) -> f32 {
 
 impl Query {
     /// Analyses the challenge's title, description and keywords.
-    pub fn new(index: &Index, params: &Params, challenge: &Challenge) -> Query {
-        let mut analyzer = Analyzer::with_cjk_chars(params.cjk_char_weight > 0.0);
+    pub fn new(
+        index: &Index,
+        params: &Params,
+        challenge: &Challenge,
+        analyzer: &mut Analyzer,
+    ) -> Query {
+        analyzer.set_cjk_chars(params.cjk_char_weight > 0.0);
+        analyzer.set_offsets(true);
         let mut counts: FxHashMap<TermId, (f32, bool)> = FxHashMap::default();
         let mut tokens = Vec::new();
         let mut fields: Vec<(ChallengeField, &str, f32)> = vec![
@@ -366,7 +372,13 @@ pub fn score_work(
 /// best `feedback_terms` not already in the query are added with weights
 /// proportional to that score and summing to `feedback_weight` × the
 /// challenge's own total weight.
-pub fn feedback(index: &Index, params: &Params, query: &mut Query, acc: &mut Accumulator) {
+pub fn feedback(
+    index: &Index,
+    params: &Params,
+    query: &mut Query,
+    acc: &mut Accumulator,
+    analyzer: &mut Analyzer,
+) {
     if !params.feedback || query.terms.is_empty() {
         return;
     }
@@ -389,7 +401,9 @@ pub fn feedback(index: &Index, params: &Params, query: &mut Query, acc: &mut Acc
     let mut candidates: FxHashMap<TermId, f32> = FxHashMap::default();
     // Plain analysis (no CJK single characters): the words worth adding
     // are stems, codes and bigrams.
-    let mut analyzer = Analyzer::new();
+    // Feedback adds words and bigrams only, and needs no offsets.
+    analyzer.set_cjk_chars(false);
+    analyzer.set_offsets(false);
     // A work's words count by its first-pass score relative to the best.
     let top = best.first().map_or(1.0, |b| b.0).max(f32::MIN_POSITIVE);
     for &(score, work) in &best {
@@ -567,7 +581,7 @@ mod tests {
             title: "flutter of a heated wing".into(),
             ..Default::default()
         };
-        let query = Query::new(&index, &params, &challenge);
+        let query = Query::new(&index, &params, &challenge, &mut Analyzer::new());
         let mut acc = Accumulator::default();
         score_works(&index, &params, &query, &mut acc);
         for p in 0..3u32 {
@@ -596,6 +610,7 @@ mod tests {
                 title: "wing study".into(),
                 ..Default::default()
             },
+            &mut Analyzer::new(),
         );
         let sharp = Params {
             long_query_terms: 1.0,
@@ -609,6 +624,7 @@ mod tests {
                 title: "wing study".into(),
                 ..Default::default()
             },
+            &mut Analyzer::new(),
         );
         let ratio = |q: &Query| {
             let w = |t: &str| {

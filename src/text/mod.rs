@@ -103,6 +103,8 @@ pub struct Analyzer {
     out: Analysis,
     /// Whether CJK runs also give their single characters.
     cjk_chars: bool,
+    /// False when only terms are needed: token offsets are then 0.
+    skip_offsets: bool,
 }
 
 impl Analyzer {
@@ -119,11 +121,21 @@ impl Analyzer {
         }
     }
 
+    /// Turns the single CJK characters on or off for the next texts.
+    pub fn set_cjk_chars(&mut self, on: bool) {
+        self.cjk_chars = on;
+    }
+
+    /// Turns token offsets off (indexing needs only terms) or back on.
+    pub fn set_offsets(&mut self, on: bool) {
+        self.skip_offsets = !on;
+    }
+
     /// Analyses `text`. The result borrows the analyser until the next call.
     pub fn analyze(&mut self, text: &str) -> &Analysis {
         self.out.arena.clear();
         self.out.tokens.clear();
-        self.norm.fill(text);
+        self.norm.fill_with(text, !self.skip_offsets);
         self.pieces.clear();
         let pieces = &mut self.pieces;
         segment::segment(&self.norm.text, |p| pieces.push(p));

@@ -47,8 +47,30 @@ pub struct Normalized {
 
 impl Normalized {
     pub fn fill(&mut self, input: &str) {
+        self.fill_with(input, true);
+    }
+
+    /// Like [`fill`](Self::fill); without `offsets` the origin map is not
+    /// built (indexing needs terms, not where they are) and
+    /// [`origin`](Self::origin) answers 0.
+    pub fn fill_with(&mut self, input: &str, offsets: bool) {
         self.text.clear();
         self.origin.clear();
+        // Plain ASCII (most English) folds byte by byte, in place.
+        if input.is_ascii() {
+            self.text.push_str(input);
+            self.text.make_ascii_lowercase();
+            if offsets {
+                self.origin.extend(0..=input.len() as u32);
+            }
+            return;
+        }
+        if !offsets {
+            for c in input.chars() {
+                fold(c, |f| self.text.push(f));
+            }
+            return;
+        }
         for (at, c) in input.char_indices() {
             let text = &mut self.text;
             let origin = &mut self.origin;
@@ -117,6 +139,17 @@ mod tests {
         assert_eq!(n.origin(4), 6); // 'b'
         assert_eq!(n.origin_end(1, input), 3);
         assert_eq!(n.origin_end(4, input), 6);
+    }
+
+    #[test]
+    fn ascii_fast_path_maps_offsets_one_to_one() {
+        let mut n = Normalized::default();
+        n.fill("Heat FLUX");
+        assert_eq!(n.text, "heat flux");
+        assert_eq!((n.origin(0), n.origin(5), n.origin(9)), (0, 5, 9));
+        n.fill_with("ＡＩ Heat", false);
+        assert_eq!(n.text, "ai heat");
+        assert_eq!(n.origin(3), 0);
     }
 
     #[test]
