@@ -222,7 +222,8 @@ impl Index {
         let work = self.works.len() as WorkId;
         // Sorted so that posting order, and so float sums, never depend on
         // hash order.
-        self.touched.sort_unstable();
+        // Each touched term gets one posting for this work: the order
+        // across terms does not matter, so no sort.
         for &term in &self.touched {
             let tf = std::mem::take(&mut self.counts[term as usize]);
             self.postings[term as usize].push(Posting { work, tf });

@@ -241,26 +241,42 @@ impl Default for EnglishStemmer {
 }
 
 impl EnglishStemmer {
-    /// The stem of a folded word. Words with digits (`h100`, `5g`) and very
-    /// short words are returned as they are: stemming would only damage them.
-    pub fn stem<'a>(&'a mut self, word: &'a str) -> &'a str {
+    /// The index term of a folded word: `None` for a stopword, else its
+    /// stem. Words with digits (`h100`, `5g`) and words of up to 3 letters
+    /// are kept as they are: stemming would only damage them. The cache
+    /// remembers stopwords too, so a common word costs one look-up.
+    pub fn term<'a>(&'a mut self, word: &'a str) -> Option<&'a str> {
         if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
-            return word;
+            return (!is_stopword(word)).then_some(word);
         }
         if let Some(&i) = self.cache.get(word) {
-            return self.stems.get(i as usize).map_or(word, |s| s);
+            return self.stems.get(i as usize).map(|s| &**s);
         }
-        if self.stems.len() >= STEM_CACHE_LIMIT {
+        if self.cache.len() >= STEM_CACHE_LIMIT {
             self.cache.clear();
             self.stems.clear();
         }
+        if is_stopword(word) {
+            self.cache.insert(word.into(), STOPWORD);
+            return None;
+        }
         // Possessive apostrophes: Snowball handles `'s` itself.
         self.stems.push(self.stemmer.stem(word).into());
-        self.cache
-            .insert(word.into(), (self.stems.len() - 1) as u32);
-        self.stems.last().map_or(word, |s| s)
+        self.cache.insert(word.into(), (self.stems.len() - 1) as u32);
+        self.stems.last().map(|s| &**s)
+    }
+
+    /// The stem of a folded word, stopword or not.
+    pub fn stem<'a>(&'a mut self, word: &'a str) -> std::borrow::Cow<'a, str> {
+        if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
+            return word.into();
+        }
+        self.stemmer.stem(word)
     }
 }
+
+/// Cache entry for a stopword.
+const STOPWORD: u32 = u32::MAX;
 
 #[cfg(test)]
 mod tests {
@@ -287,16 +303,26 @@ mod tests {
     #[test]
     fn inflections_share_a_stem() {
         let mut s = EnglishStemmer::default();
-        let a = s.stem("learning").to_string();
-        assert_eq!(a, s.stem("learned"));
-        let b = s.stem("vibrations").to_string();
-        assert_eq!(b, s.stem("vibration"));
+        let a = s.term("learning").map(str::to_string);
+        assert_eq!(a.as_deref(), s.term("learned"));
+        let b = s.term("vibrations").map(str::to_string);
+        assert_eq!(b.as_deref(), s.term("vibration"));
+        assert_eq!(s.stem("vibrations"), "vibrat");
     }
 
     #[test]
     fn model_numbers_are_not_stemmed() {
         let mut s = EnglishStemmer::default();
-        assert_eq!(s.stem("h100s"), "h100s");
-        assert_eq!(s.stem("gas"), "gas");
+        assert_eq!(s.term("h100s"), Some("h100s"));
+        assert_eq!(s.term("gas"), Some("gas"));
+    }
+
+    #[test]
+    fn stopwords_have_no_term_even_when_cached() {
+        let mut s = EnglishStemmer::default();
+        for _ in 0..2 {
+            assert_eq!(s.term("however"), None);
+            assert_eq!(s.term("the"), None);
+        }
     }
 }

@@ -199,9 +199,12 @@ impl Analyzer {
         let has_digit = surface.bytes().any(|b| b.is_ascii_digit());
         let has_letter = surface.chars().any(char::is_alphabetic);
         // Single letters are initials and list markers, not topics.
-        if (!has_digit && surface.chars().nth(1).is_none()) || english::is_stopword(surface) {
+        if !has_digit && surface.chars().nth(1).is_none() {
             return;
         }
+        let Some(term) = self.stemmer.term(surface) else {
+            return;
+        };
         let (start, end) = (
             self.norm.origin(piece.start),
             self.norm.origin_end(piece.end, text),
@@ -211,7 +214,6 @@ impl Analyzer {
         } else {
             TermKind::Word
         };
-        let term = self.stemmer.stem(surface);
         self.out.push(term, kind, start, end, clause);
     }
 
