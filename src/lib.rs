@@ -1,4 +1,5 @@
 pub mod error;
+pub mod event;
 pub mod explain;
 pub mod fuzzy;
 pub mod import;
@@ -6,6 +7,7 @@ pub mod index;
 pub mod matcher;
 pub mod model;
 pub mod params;
+pub mod schedule;
 pub mod score;
 pub mod text;
 pub mod view;

@@ -404,6 +404,28 @@ impl Matcher {
             .collect())
     }
 
+    /// Every loaded profile's score for each challenge, by profile number
+    /// (load order): the matrix an event schedule is planned from.
+    pub fn score_matrix(&self, challenges: &[Challenge]) -> Vec<Vec<f32>> {
+        challenges.iter().map(|c| self.scores(c).1).collect()
+    }
+
+    /// Explains one pair, as the forward ranking would.
+    pub fn explain_pair(&self, challenge: &Challenge, profile_id: &str) -> Result<Explanation> {
+        let &p = self.by_id.get(profile_id).ok_or_else(|| {
+            Error::not_found(format!("no profile with id `{profile_id}` is loaded"))
+        })?;
+        let (query, _) = self.scores(challenge);
+        Ok(explain(
+            &self.index,
+            &self.params,
+            &query,
+            challenge,
+            p,
+            &mut self.analyzer.borrow_mut(),
+        ))
+    }
+
     /// Distinct kinds, disciplines, regions and institutions, sorted.
     pub fn facets(&self) -> Facets {
         let mut f = Facets::default();

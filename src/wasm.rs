@@ -3,10 +3,12 @@
 //! output; errors cross as JS `Error`s with the core's message. Offsets
 //! in explanations are UTF-16 code units, usable on JS strings directly.
 
+use crate::event::plan_event;
 use crate::import::{self, Format, Imported};
 use crate::matcher::{MatchOptions, Matcher as CoreMatcher};
 use crate::model::{Challenge, Profile};
 use crate::params::Params;
+use crate::schedule::{self, Event, Schedule};
 use crate::view::{ChallengeMatchView, FacetsView, MatchView, OffsetUnit};
 use serde::Serialize;
 use serde_json::Value;
@@ -68,6 +70,41 @@ export interface MatchResult { profile: Profile; score: number; explanation?: Ex
 export interface ChallengeMatch { challenge: Challenge; score: number; explanation?: Explanation }
 export interface Facets { kinds: Kind[]; disciplines: string[]; regions: string[]; institutions: string[] }
 export interface ParsedChallenges { challenges: Challenge[]; errors: RowError[]; rows: number }
+/** The event file of a matchmaking day (see the README). */
+export interface EventSpec {
+  name?: string; slots: { start: string; end?: string }[]; tables: number;
+  meetings_per_enterprise?: { min?: number; max?: number }; meetings_per_participant?: { max?: number };
+  unavailable?: Record<string, (number | string)[]>; conflicts?: [string, string][];
+  avoid_same_institution?: boolean; forced?: [string, string][]; excluded?: [string, string][];
+  limits?: Record<string, { min?: number; max?: number }>; min_score?: number; fairness?: boolean;
+}
+export interface Meeting {
+  slot: number; start: string; end: string; table: number; enterprise_id: string; enterprise_name: string;
+  participant_id: string; participant_name: string; score: number; topics: string[]; forced: boolean;
+}
+export interface UnplacedMeeting {
+  enterprise_id: string; enterprise_name: string; participant_id: string; participant_name: string;
+  score: number; topics: string[]; forced: boolean; reason: string;
+}
+export interface AgendaEntry {
+  slot: number; start: string; end: string; table: number; counterpart_id: string; counterpart_name: string;
+  counterpart_institution: string; score: number; topics: string[]; forced: boolean;
+}
+export interface Agenda { side: 'enterprise' | 'participant'; id: string; name: string; institution: string; meetings: AgendaEntry[] }
+export interface Unmet {
+  kind: 'forced_pair_not_met' | 'below_minimum' | 'no_admissible_partner' | 'no_meeting';
+  side: 'enterprise' | 'participant'; id: string; name: string; counterpart_id?: string; reason: string;
+}
+export interface Totals {
+  meetings: number; selected: number; unplaced: number; total_score: number; mean_score: number;
+  slots_used: number; slots_lower_bound: number; tables_used_per_slot: number[];
+  enterprises_with_meetings: number; participants_with_meetings: number;
+}
+export interface Schedule {
+  name: string; slots: { start: string; end: string }[]; tables: number; meetings: Meeting[];
+  unplaced: UnplacedMeeting[]; enterprise_agendas: Agenda[]; participant_agendas: Agenda[]; unmet: Unmet[];
+  totals: Totals; fairness?: { worst_best_score: number; enterprises_served: number; enterprises_with_partners: number };
+}
 "#;
 
 fn js_error(e: crate::Error) -> JsError {
@@ -214,6 +251,52 @@ impl WasmMatcher {
             .collect();
         to_js(&views)
     }
+}
+
+/// An event file as text or as a plain object.
+fn event(value: JsValue) -> Result<Event, JsError> {
+    let text = match value.as_string() {
+        Some(text) => text,
+        None => to_json(value, "event")?.to_string(),
+    };
+    Event::from_json(&text).map_err(js_error)
+}
+
+fn schedule_from_js(value: JsValue) -> Result<Schedule, JsError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("schedule: {e}")))
+}
+
+#[wasm_bindgen(js_class = Matcher)]
+impl WasmMatcher {
+    /// Plans a matchmaking event: the challenges' enterprises meet the
+    /// loaded profiles in one-to-one meetings.
+    #[wasm_bindgen(js_name = planEvent, unchecked_return_type = "Schedule")]
+    pub fn plan_event(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EventSpec | string")] spec: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | ChallengeInput[]")] challenges: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let spec = event(spec)?;
+        let parsed: Imported<Challenge> = records(challenges, None)?;
+        to_js(&plan_event(&self.inner, &parsed.records, &spec).map_err(js_error)?)
+    }
+}
+
+/// The whole timetable as CSV (UTF-8 with BOM, formulas neutralised).
+#[wasm_bindgen(js_name = timetableCsv)]
+pub fn timetable_csv(
+    #[wasm_bindgen(unchecked_param_type = "Schedule")] schedule: JsValue,
+) -> Result<String, JsError> {
+    Ok(schedule::timetable_csv(&schedule_from_js(schedule)?))
+}
+
+/// One enterprise's or participant's agenda as CSV.
+#[wasm_bindgen(js_name = agendaCsv)]
+pub fn agenda_csv(
+    #[wasm_bindgen(unchecked_param_type = "Schedule")] schedule: JsValue,
+    party_id: &str,
+) -> Result<String, JsError> {
+    schedule::agenda_csv(&schedule_from_js(schedule)?, party_id).map_err(js_error)
 }
 
 #[derive(Serialize)]

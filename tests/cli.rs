@@ -108,3 +108,64 @@ fn bad_rows_are_reported_with_file_and_line_and_skipped() {
     let (code, _, _) = coopmatch(&["score", "--profiles", p, "--challenges", C, "--strict"]);
     assert_eq!(code, 1);
 }
+
+#[test]
+fn schedule_writes_json_and_csv_and_reports_bad_events() {
+    let dir = std::env::temp_dir().join(format!("coopmatch-cli-ev-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let event = dir.join("event.json");
+    std::fs::write(
+        &event,
+        r#"{"slots":[{"start":"09:00","end":"09:20"},{"start":"09:20","end":"09:40"}],"tables":3,
+            "meetings_per_enterprise":{"min":1,"max":2},"min_score":0.05}"#,
+    )
+    .unwrap();
+    let e = event.to_str().unwrap();
+    let (code, out, err) =
+        coopmatch(&["schedule", "--profiles", P, "--challenges", C, "--event", e]);
+    assert_eq!(code, 0, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let meetings = plan["meetings"].as_array().unwrap();
+    assert!(
+        meetings.len() >= 5 && meetings.len() <= 6,
+        "{}",
+        meetings.len()
+    );
+    assert!(meetings
+        .iter()
+        .any(|m| m["enterprise_id"] == "c-ti" && m["participant_id"] == "ti-am"));
+    let (code, csv, _) = coopmatch(&[
+        "schedule",
+        "--profiles",
+        P,
+        "--challenges",
+        C,
+        "--event",
+        e,
+        "--csv",
+    ]);
+    assert_eq!(code, 0);
+    assert!(csv.starts_with("\u{FEFF}start,end,table"), "{csv}");
+    let (code, agenda, _) = coopmatch(&[
+        "schedule",
+        "--profiles",
+        P,
+        "--challenges",
+        C,
+        "--event",
+        e,
+        "--agenda",
+        "ti-am",
+    ]);
+    assert_eq!(code, 0);
+    assert!(agenda.contains("c-ti"), "{agenda}");
+
+    std::fs::write(
+        &event,
+        r#"{"slots":[{"start":"09:00"}],"tables":1,"forced":[["c-ti","nobody"]]}"#,
+    )
+    .unwrap();
+    let (code, _, err) = coopmatch(&["schedule", "--profiles", P, "--challenges", C, "--event", e]);
+    assert_eq!(code, 1);
+    assert!(err.contains("nobody"), "{err}");
+}

@@ -2,11 +2,15 @@
 //!
 //! ```text
 //! coopmatch score --profiles P --challenges C [--top N|all] [--explain] [--set NAME=VALUE]...
+//! coopmatch schedule --profiles P --challenges C --event E.json [--csv | --agenda ID]
 //! ```
-//! Writes `scores.jsonl` lines (batch-format.md) to stdout; row problems
-//! and errors go to stderr with file and line.
+//! `score` writes `scores.jsonl` lines (batch-format.md) to stdout;
+//! `schedule` writes the event schedule as JSON (or CSV). Row problems and
+//! errors go to stderr with file and line.
 
+use coopmatch::event::plan_event;
 use coopmatch::import::{self, Format, Imported, Record};
+use coopmatch::schedule::{agenda_csv, timetable_csv, Event};
 use coopmatch::view::{round_score, ExplanationView, OffsetUnit};
 use coopmatch::{Error, MatchOptions, Matcher, Params};
 use std::io::Write;
@@ -15,12 +19,16 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   coopmatch score --profiles FILE --challenges FILE [--top N|all] [--explain]
                   [--min-score X] [--set NAME=VALUE]... [--strict]
+  coopmatch schedule --profiles FILE --challenges FILE --event EVENT.json
+                  [--csv | --agenda ID] [--set NAME=VALUE]... [--strict]
 
 FILE is JSON (array), JSONL or CSV, by extension (else detected).
 --top N       best N profiles per challenge (default 10); `all` for every pair
 --explain     add an `explanation` object to each line (byte offsets)
 --set k1=1.5  change a matching parameter (see the README for names and ranges)
---strict      fail when any row of the input is rejected";
+--strict      fail when any row of the input is rejected
+--csv         the whole timetable as CSV (UTF-8 with BOM) instead of JSON
+--agenda ID   one enterprise's or participant's agenda as CSV";
 
 struct Args {
     rest: Vec<String>,
@@ -90,6 +98,61 @@ fn read_file<T: Record>(path: &str, strict: bool) -> Result<Vec<T>, Error> {
     Ok(records)
 }
 
+/// Matching parameters from `--set NAME=VALUE` options.
+fn params(args: &mut Args) -> Result<Params, Error> {
+    let mut params = Params::default();
+    for set in args.values("--set")? {
+        let (name, value) = set
+            .split_once('=')
+            .ok_or_else(|| Error::parameter(format!("--set takes NAME=VALUE, got `{set}`")))?;
+        params.set(name.trim(), value)?;
+    }
+    Ok(params)
+}
+
+fn io_error(e: std::io::Error) -> Error {
+    Error::new(coopmatch::ErrorKind::Io, e.to_string())
+}
+
+fn schedule(mut args: Args) -> Result<(), Error> {
+    let profiles_path = args.required("--profiles")?;
+    let challenges_path = args.required("--challenges")?;
+    let event_path = args.required("--event")?;
+    let strict = args.flag("--strict");
+    let csv = args.flag("--csv");
+    let agenda = args.value("--agenda")?;
+    let params = params(&mut args)?;
+    args.finish()?;
+
+    let event_text = std::fs::read_to_string(&event_path).map_err(|e| {
+        Error::new(coopmatch::ErrorKind::Io, format!("cannot read: {e}")).context(&event_path)
+    })?;
+    let event = Event::from_json(&event_text).map_err(|e| e.context(&event_path))?;
+    let mut matcher = Matcher::new(params)?;
+    matcher.add_profiles(read_file(&profiles_path, strict)?);
+    let challenges: Vec<coopmatch::Challenge> = read_file(&challenges_path, strict)?;
+    let plan = plan_event(&matcher, &challenges, &event)?;
+    let text = match (csv, agenda) {
+        (_, Some(id)) => agenda_csv(&plan, &id)?,
+        (true, None) => timetable_csv(&plan),
+        (false, None) => coopmatch::schedule::to_json(&plan)?,
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).map_err(io_error)?;
+    if !text.ends_with('\n') {
+        out.write_all(b"\n").map_err(io_error)?;
+    }
+    let t = &plan.totals;
+    eprintln!(
+        "{} meetings in {} slots, {} unplaced, {} unmet requests (listed under `unmet` in the JSON)",
+        t.meetings,
+        t.slots_used,
+        t.unplaced,
+        plan.unmet.len()
+    );
+    Ok(())
+}
+
 fn score(mut args: Args) -> Result<(), Error> {
     let profiles_path = args.required("--profiles")?;
     let challenges_path = args.required("--challenges")?;
@@ -108,13 +171,7 @@ fn score(mut args: Args) -> Result<(), Error> {
             .parse::<f32>()
             .map_err(|_| Error::parameter(format!("--min-score must be a number, got `{v}`")))?,
     };
-    let mut params = Params::default();
-    for set in args.values("--set")? {
-        let (name, value) = set
-            .split_once('=')
-            .ok_or_else(|| Error::parameter(format!("--set takes NAME=VALUE, got `{set}`")))?;
-        params.set(name.trim(), value)?;
-    }
+    let params = params(&mut args)?;
     args.finish()?;
 
     let profiles = read_file(&profiles_path, strict)?;
@@ -166,6 +223,7 @@ fn main() -> ExitCode {
     let args = Args { rest: argv };
     let result = match command.as_str() {
         "score" => score(args),
+        "schedule" => schedule(args),
         other => Err(Error::parameter(format!(
             "unknown command `{other}`\n{USAGE}"
         ))),

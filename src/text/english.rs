@@ -262,7 +262,8 @@ impl EnglishStemmer {
         }
         // Possessive apostrophes: Snowball handles `'s` itself.
         self.stems.push(self.stemmer.stem(word).into());
-        self.cache.insert(word.into(), (self.stems.len() - 1) as u32);
+        self.cache
+            .insert(word.into(), (self.stems.len() - 1) as u32);
         self.stems.last().map(|s| &**s)
     }
 
