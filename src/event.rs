@@ -32,8 +32,13 @@ pub fn enterprises(challenges: &[Challenge]) -> Vec<Party> {
         .collect()
 }
 
-/// Plans an event between the challenges and every profile loaded in `matcher`.
-pub fn plan_event(matcher: &Matcher, challenges: &[Challenge], event: &Event) -> Result<Schedule> {
+/// What the scheduler plans from: the enterprises (one per challenge), the
+/// research participants (every loaded profile) and each pair that scored
+/// above 0, with its score.
+pub fn plan_inputs(
+    matcher: &Matcher,
+    challenges: &[Challenge],
+) -> (Vec<Party>, Vec<Party>, Vec<Candidate>) {
     let participants: Vec<Party> = matcher
         .profiles()
         .iter()
@@ -63,9 +68,26 @@ pub fn plan_event(matcher: &Matcher, challenges: &[Challenge], event: &Event) ->
                 })
         })
         .collect();
-    let mut plan = schedule::plan(event, &enterprises(challenges), &participants, &candidates)?;
+    (enterprises(challenges), participants, candidates)
+}
+
+/// Plans an event between the challenges and every profile loaded in `matcher`.
+pub fn plan_event(matcher: &Matcher, challenges: &[Challenge], event: &Event) -> Result<Schedule> {
+    let (enterprises, participants, candidates) = plan_inputs(matcher, challenges);
+    let mut plan = schedule::plan(event, &enterprises, &participants, &candidates)?;
     add_topics(matcher, challenges, &mut plan)?;
     Ok(plan)
+}
+
+/// The words to talk about at a meeting: the terms that carried the pair's score.
+pub fn topics(matcher: &Matcher, challenge: &Challenge, profile_id: &str) -> Result<Vec<String>> {
+    Ok(matcher
+        .explain_pair(challenge, profile_id)?
+        .terms
+        .into_iter()
+        .take(TOPICS_PER_MEETING)
+        .map(|t| t.text)
+        .collect())
 }
 
 /// Fills the topics of every planned meeting, unplaced meeting and agenda entry.
@@ -78,13 +100,7 @@ fn add_topics(matcher: &Matcher, challenges: &[Challenge], plan: &mut Schedule) 
             return Ok(t.clone());
         }
         let t = match by_id.get(enterprise) {
-            Some(c) => matcher
-                .explain_pair(c, participant)?
-                .terms
-                .into_iter()
-                .take(TOPICS_PER_MEETING)
-                .map(|t| t.text)
-                .collect(),
+            Some(c) => topics(matcher, c, participant)?,
             None => Vec::new(),
         };
         cache.insert(key, t.clone());

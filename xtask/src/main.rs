@@ -189,9 +189,50 @@ fn stage(n: usize, total: usize, what: &str) {
 
 /// Builds `www/pkg/` and returns the directory holding the matching
 /// wasm-bindgen tools.
+/// One WASM module built from the crate: the matcher (what every page
+/// loads) or the event scheduler (loaded by the Event view on demand).
+struct Module {
+    /// Cargo features of the build (empty for the matcher).
+    features: &'static [&'static str],
+    /// Its own target directory, so the two builds don't overwrite each
+    /// other's artefact and both stay cached.
+    target_subdir: Option<&'static str>,
+    /// `www/<out_dir>` and the JS/WASM file names.
+    out_dir: &'static str,
+    out_name: &'static str,
+}
+
+const MODULES: [Module; 2] = [
+    Module {
+        features: &[],
+        target_subdir: None,
+        out_dir: "pkg",
+        out_name: CRATE,
+    },
+    Module {
+        features: &["wasm-scheduler"],
+        target_subdir: Some("wasm-event"),
+        out_dir: "pkg-event",
+        out_name: "coopmatch_event",
+    },
+];
+
 fn cmd_build() -> Result<PathBuf> {
     ensure_wasm_target()?;
-    run(cargo().args([
+    let tools = ensure_wasm_bindgen(false)?;
+    for module in &MODULES {
+        build_module(&tools, module)?;
+    }
+    Ok(tools)
+}
+
+fn build_module(tools: &Path, module: &Module) -> Result {
+    let target = match module.target_subdir {
+        Some(sub) => target_dir().join(sub),
+        None => target_dir(),
+    };
+    let mut cmd = cargo();
+    cmd.args([
         "build",
         "--package",
         CRATE,
@@ -200,33 +241,41 @@ fn cmd_build() -> Result<PathBuf> {
         WASM_TARGET,
         "--profile",
         WASM_PROFILE,
-    ]))?;
-    let tools = ensure_wasm_bindgen(false)?;
+    ])
+    .arg("--target-dir")
+    .arg(&target);
+    if !module.features.is_empty() {
+        cmd.args(["--features", &module.features.join(",")]);
+    }
+    run(&mut cmd)?;
 
-    let input = target_dir()
+    let input = target
         .join(WASM_TARGET)
         .join(WASM_PROFILE)
         .join(format!("{CRATE}.wasm"));
-    let out_dir = www_dir().join("pkg");
+    let out_dir = www_dir().join(module.out_dir);
     match optimise_wasm(&input) {
         Some(optimised) => {
-            if let Err(e) = bindgen(&tools, &optimised, &out_dir) {
+            if let Err(e) = bindgen(tools, &optimised, &out_dir, module.out_name) {
                 println!(
                     "xtask: warning: wasm-bindgen rejected the wasm-opt output ({e}); \
                      using the unoptimised WASM"
                 );
-                bindgen(&tools, &input, &out_dir)?;
+                bindgen(tools, &input, &out_dir, module.out_name)?;
             }
         }
-        None => bindgen(&tools, &input, &out_dir)?,
+        None => bindgen(tools, &input, &out_dir, module.out_name)?,
     }
-    report_size(&out_dir.join(format!("{CRATE}_bg.wasm")))?;
-    println!("built {}", out_dir.join(format!("{CRATE}.js")).display());
-    Ok(tools)
+    report_size(&out_dir.join(format!("{}_bg.wasm", module.out_name)))?;
+    println!(
+        "built {}",
+        out_dir.join(format!("{}.js", module.out_name)).display()
+    );
+    Ok(())
 }
 
 /// `wasm-bindgen --target web` from `input` into a fresh `out_dir`.
-fn bindgen(tools: &Path, input: &Path, out_dir: &Path) -> Result {
+fn bindgen(tools: &Path, input: &Path, out_dir: &Path, out_name: &str) -> Result {
     // Start clean so no file from an older build lingers.
     if out_dir.exists() {
         fs::remove_dir_all(out_dir)?;
@@ -235,7 +284,7 @@ fn bindgen(tools: &Path, input: &Path, out_dir: &Path) -> Result {
         .current_dir(root())
         .args(["--target", "web", "--out-dir"])
         .arg(out_dir)
-        .args(["--out-name", CRATE])
+        .args(["--out-name", out_name])
         .arg(input))
 }
 

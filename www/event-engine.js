@@ -1,0 +1,50 @@
+// The event planner: scores come from the page's matcher, the planning
+// from the scheduler's own WASM module (./pkg-event/), loaded the first
+// time an event is planned so the matcher module everyone loads stays small.
+let scheduler = null;
+
+async function loadScheduler() {
+  if (!scheduler) {
+    const mod = await import('./pkg-event/coopmatch_event.js');
+    await mod.default();
+    scheduler = mod;
+  }
+  return scheduler;
+}
+
+/**
+ * Plans the one-to-one meetings of an event between the challenges'
+ * enterprises and every profile loaded in `matcher`, and adds to each
+ * meeting the words that carried its score, for the agenda.
+ * Throws an Error with a readable message on a bad event.
+ */
+export async function planEvent(matcher, spec, challenges) {
+  const s = await loadScheduler();
+  const input = matcher.eventInput(challenges);
+  const schedule = s.planSchedule(spec, input.enterprises, input.participants,
+    input.enterprise, input.participant, input.score);
+  const byId = new Map(challenges.map(c => [String(c.id), c]));
+  const cache = new Map();
+  const topics = (enterpriseId, participantId) => {
+    const key = `${enterpriseId}\u0000${participantId}`;
+    if (!cache.has(key)) {
+      const c = byId.get(String(enterpriseId));
+      cache.set(key, c ? matcher.topics(c, participantId) : []);
+    }
+    return cache.get(key);
+  };
+  for (const m of [...schedule.meetings, ...schedule.unplaced]) m.topics = topics(m.enterprise_id, m.participant_id);
+  for (const a of schedule.enterprise_agendas) for (const e of a.meetings) e.topics = topics(a.id, e.counterpart_id);
+  for (const a of schedule.participant_agendas) for (const e of a.meetings) e.topics = topics(e.counterpart_id, a.id);
+  return schedule;
+}
+
+/** The whole timetable as CSV text (UTF-8 BOM, formulas neutralised). */
+export async function timetableCsv(schedule) {
+  return (await loadScheduler()).timetableCsv(schedule);
+}
+
+/** One enterprise's or participant's agenda as CSV text. */
+export async function agendaCsv(schedule, partyId) {
+  return (await loadScheduler()).agendaCsv(schedule, partyId);
+}
