@@ -1,7 +1,8 @@
 // App wiring: loads the WASM matcher and the demo data, connects the
 // controls to the matcher, and keeps the page in step with the state.
 // Rendering lives in render.js, import/export in import.js/export.js,
-// strings in i18n.js, the tab bar in tabs.js.
+// strings in i18n.js, the tab bar in tabs.js, the matchmaking-event view
+// in event.js.
 
 import { debounce } from './dom.js';
 import { t, getLang, setLang, initLang, applyI18n, kindLabel } from './i18n.js';
@@ -9,6 +10,7 @@ import { renderResults, renderChallengeText, renderChallengeMatches, renderProfi
 import { formatFromName, readText, renderReport } from './import.js';
 import { resultsToCsv, resultsToJson, download, stamp } from './export.js';
 import { initTabs } from './tabs.js';
+import { initEvent } from './event.js';
 
 const $ = (id) => document.getElementById(id);
 const TOP = 20;
@@ -25,6 +27,7 @@ const state = {
   source: 'none', // 'demo' | 'mixed' | 'custom' | 'none'
   reverse: null, // { profileId, matches } of the reverse view
   lastReport: null, // { report, fileName } of the last import
+  event: null, // the event view's hooks (event.js)
 };
 
 // ---- errors ---------------------------------------------------------------
@@ -234,6 +237,7 @@ function afterDataChange() {
   fillProfileSelect();
   runMatch();
   if (state.reverse) runReverse();
+  if (state.event) state.event.onDataChange();
 }
 
 async function importFile(file) {
@@ -316,6 +320,7 @@ function rerenderAll() {
     renderProfileDetail($('profile-detail'), profiles.find((p) => p.id === state.reverse.profileId));
   }
   if (state.lastReport) renderReport($('import-report'), state.lastReport.report, state.lastReport.fileName);
+  if (state.event) state.event.rerender();
   renderVersion();
 }
 
@@ -397,6 +402,14 @@ function wire() {
 
   $('export-csv').addEventListener('click', exportCsv);
   $('export-json').addEventListener('click', exportJson);
+
+  state.event = initEvent({
+    api: () => state.api,
+    matcher: () => state.matcher,
+    samples: () => state.samples,
+    showError,
+    clearError,
+  });
 
   initTabs(document.querySelector('[role="tablist"]'), (tabId) => {
     if (tabId === 'tab-reverse' && state.matcher && !state.reverse) {
