@@ -110,6 +110,75 @@ impl Index {
         &self.profiles
     }
 
+    /// Rebuilds an index from its stored parts (see `store.rs`): the
+    /// profiles, each work's weighted length, the terms in id order and
+    /// their postings. Work ranges, profile lengths, the term maps and the
+    /// typo-tolerance lists are derived exactly as [`Index::add`] builds
+    /// them. The caller has checked ids and posting order; this checks the
+    /// counts agree and that no term is listed twice.
+    pub(crate) fn from_parts(
+        params: &Params,
+        profiles: Vec<Profile>,
+        work_lens: Vec<f32>,
+        terms: Vec<Term>,
+        postings: Vec<Vec<Posting>>,
+    ) -> crate::Result<Index> {
+        let mut idx = Index::new(params);
+        let mut lens = work_lens.into_iter();
+        for (p, profile) in profiles.iter().enumerate() {
+            let first = idx.works.len() as WorkId;
+            let sources = (0..profile.works.len() as u32)
+                .map(Source::Work)
+                .chain(has_card(profile).then_some(Source::Card));
+            for source in sources {
+                let len = lens
+                    .next()
+                    .ok_or_else(|| crate::Error::invalid("fewer work lengths than works"))?;
+                idx.works.push(WorkEntry {
+                    profile: p as u32,
+                    source,
+                    len,
+                });
+                idx.total_len += f64::from(len);
+            }
+            let len = idx.works[first as usize..].iter().map(|w| w.len).sum();
+            idx.profile_len.push(len);
+            idx.profile_works.push((first, idx.works.len() as WorkId));
+        }
+        if lens.next().is_some() {
+            return Err(crate::Error::invalid("more work lengths than works"));
+        }
+        if terms.len() != postings.len() {
+            return Err(crate::Error::invalid("terms and postings differ in number"));
+        }
+        idx.profiles = profiles;
+        idx.singles.reserve(terms.len());
+        for term in terms {
+            let id = idx.terms.len() as TermId;
+            let fresh = match &term {
+                Term::Single { text, kind } => {
+                    if *kind == TermKind::Word && text.chars().all(char::is_alphabetic) {
+                        let len = text.chars().count();
+                        if idx.words_by_len.len() <= len {
+                            idx.words_by_len.resize(len + 1, Vec::new());
+                        }
+                        idx.words_by_len[len].push(id);
+                    }
+                    idx.singles.insert(text.clone(), id).is_none()
+                }
+                Term::Pair(a, b) => idx.pairs.insert(pair_key(*a, *b), id).is_none(),
+            };
+            if !fresh {
+                return Err(crate::Error::invalid(format!(
+                    "term {id} repeats an earlier term"
+                )));
+            }
+            idx.terms.push(term);
+        }
+        idx.postings = postings;
+        Ok(idx)
+    }
+
     pub fn work_count(&self) -> usize {
         self.works.len()
     }

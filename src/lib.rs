@@ -9,6 +9,7 @@ pub mod model;
 pub mod params;
 pub mod schedule;
 pub mod score;
+pub mod store;
 pub mod text;
 pub mod view;
 
@@ -17,5 +18,7 @@ pub use matcher::{Filter, Match, MatchOptions, Matcher};
 pub use model::{Challenge, Kind, Profile, Work};
 pub use params::Params;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "wasm-scheduler")))]
 pub mod wasm;
+#[cfg(all(target_arch = "wasm32", feature = "wasm-scheduler"))]
+pub mod wasm_scheduler;

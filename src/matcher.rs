@@ -46,6 +46,10 @@ pub struct MatchOptions {
     /// Whether profiles that match nothing (score 0) are listed too, as the
     /// batch format's `--top all` needs for every pair.
     pub keep_unmatched: bool,
+    /// Whether results carry the whole profile (the page's cards) or only
+    /// its id (callers that keep profile data themselves: converting 100
+    /// profiles' text for JS costs more than ranking them).
+    pub with_profile: bool,
 }
 
 impl Default for MatchOptions {
@@ -56,6 +60,7 @@ impl Default for MatchOptions {
             min_score: 0.0,
             explain: false,
             keep_unmatched: false,
+            with_profile: true,
         }
     }
 }
@@ -63,7 +68,8 @@ impl Default for MatchOptions {
 impl MatchOptions {
     /// Options from a JSON object as the page sends them: `top` (0 = all;
     /// default 10), `kinds`, `disciplines`, `regions`, `institutions`
-    /// (lists of strings), `minScore` (0–1), `explain` (default true).
+    /// (lists of strings), `minScore` (0–1), `explain` (default true),
+    /// `profile` (default true; false gives ids only).
     pub fn from_json(v: &serde_json::Value) -> Result<MatchOptions> {
         use serde_json::Value;
         let mut o = MatchOptions {
@@ -122,6 +128,11 @@ impl MatchOptions {
                         })
                         .collect::<Result<_>>()?;
                 }
+                "profile" => {
+                    o.with_profile = value.as_bool().ok_or_else(|| {
+                        Error::parameter("option `profile` must be true or false")
+                    })?;
+                }
                 "disciplines" => o.filter.disciplines = strings(name)?,
                 "regions" => o.filter.regions = strings(name)?,
                 "institutions" => o.filter.institutions = strings(name)?,
@@ -171,6 +182,25 @@ pub struct AddReport {
     pub replaced: Vec<String>,
 }
 
+/// Refuses a challenge with more text than
+/// [`limits::MAX_CHALLENGE_BYTES`](crate::model::limits::MAX_CHALLENGE_BYTES):
+/// text pasted into the page reaches the matcher without an importer's
+/// field limits.
+fn check_challenge_size(challenge: &Challenge) -> Result<()> {
+    use crate::model::limits::MAX_CHALLENGE_BYTES;
+    let bytes = challenge.title.len()
+        + challenge.description.len()
+        + challenge.keywords.iter().map(String::len).sum::<usize>();
+    if bytes > MAX_CHALLENGE_BYTES {
+        return Err(Error::limit(format!(
+            "challenge `{}` has {bytes} bytes of text, over the limit of {MAX_CHALLENGE_BYTES} bytes \
+             (MAX_CHALLENGE_BYTES); shorten it to the technical problem",
+            crate::model::truncate(&challenge.id, 60)
+        )));
+    }
+    Ok(())
+}
+
 /// Ranks research profiles for challenges and the reverse.
 pub struct Matcher {
     params: Params,
@@ -190,6 +220,34 @@ impl Matcher {
             by_id: FxHashMap::default(),
             analyzer: RefCell::new(Analyzer::new()),
         })
+    }
+
+    /// A matcher from a prebuilt index file (`.cmx`, see [`crate::store`]),
+    /// with the parameters the index was built with; no text is analysed.
+    pub fn from_index(bytes: &[u8]) -> Result<Matcher> {
+        let (params, index) = crate::store::read(bytes)?;
+        params.validate()?;
+        let mut by_id = FxHashMap::default();
+        by_id.reserve(index.profiles().len());
+        for (i, p) in index.profiles().iter().enumerate() {
+            if by_id.insert(p.id.clone(), i as u32).is_some() {
+                return Err(Error::parse(format!(
+                    "the index file is damaged: profile id `{}` appears twice",
+                    p.id
+                )));
+            }
+        }
+        Ok(Matcher {
+            index,
+            params,
+            by_id,
+            analyzer: RefCell::new(Analyzer::new()),
+        })
+    }
+
+    /// The loaded profiles' index as a `.cmx` file for [`Matcher::from_index`].
+    pub fn write_index(&self) -> Vec<u8> {
+        crate::store::write(&self.params, &self.index)
     }
 
     pub fn params(&self) -> &Params {
@@ -314,6 +372,7 @@ impl Matcher {
         options: &MatchOptions,
     ) -> Result<Vec<Match<'_>>> {
         options.validate()?;
+        check_challenge_size(challenge)?;
         let (query, scores) = self.scores(challenge);
         let profiles = self.index.profiles();
         let mut ranked: Vec<(u32, f32)> = scores
@@ -368,6 +427,7 @@ impl Matcher {
         options: &MatchOptions,
     ) -> Result<Vec<ChallengeMatch<'c>>> {
         options.validate()?;
+        challenges.iter().try_for_each(check_challenge_size)?;
         let &p = self.by_id.get(profile_id).ok_or_else(|| {
             Error::not_found(format!("no profile with id `{profile_id}` is loaded"))
         })?;
@@ -412,6 +472,7 @@ impl Matcher {
 
     /// Explains one pair, as the forward ranking would.
     pub fn explain_pair(&self, challenge: &Challenge, profile_id: &str) -> Result<Explanation> {
+        check_challenge_size(challenge)?;
         let &p = self.by_id.get(profile_id).ok_or_else(|| {
             Error::not_found(format!("no profile with id `{profile_id}` is loaded"))
         })?;

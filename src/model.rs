@@ -25,6 +25,12 @@ pub mod limits {
     pub const MAX_WORKS: usize = 5_000;
     /// Most keywords on one record.
     pub const MAX_KEYWORDS: usize = 500;
+    /// Most text in one challenge when it is matched (title, description
+    /// and keywords together), in bytes: three text fields at
+    /// [`MAX_FIELD_BYTES`], so every challenge the importers accept can be
+    /// matched, while text pasted into the page (which no importer checks)
+    /// cannot make one ranking analyse megabytes and freeze the tab.
+    pub const MAX_CHALLENGE_BYTES: usize = 3 * MAX_FIELD_BYTES;
 }
 
 /// What a research profile is, in the programme's terms.

@@ -193,16 +193,25 @@ impl From<&Facets> for FacetsView {
 /// A ranked profile as the page and JSON output show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct MatchView<'a> {
-    pub profile: &'a Profile,
+    pub id: &'a str,
+    /// Left out when the caller asked for ids only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<&'a Profile>,
     pub score: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<ExplanationView>,
 }
 
 impl<'a> MatchView<'a> {
-    pub fn new(m: &crate::matcher::Match<'a>, challenge: &Challenge, unit: OffsetUnit) -> Self {
+    pub fn new(
+        m: &crate::matcher::Match<'a>,
+        challenge: &Challenge,
+        unit: OffsetUnit,
+        with_profile: bool,
+    ) -> Self {
         MatchView {
-            profile: m.profile,
+            id: &m.profile.id,
+            profile: with_profile.then_some(m.profile),
             score: round_score(m.score),
             explanation: m
                 .explanation

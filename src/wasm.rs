@@ -3,12 +3,11 @@
 //! output; errors cross as JS `Error`s with the core's message. Offsets
 //! in explanations are UTF-16 code units, usable on JS strings directly.
 
-use crate::event::plan_event;
+use crate::event;
 use crate::import::{self, Format, Imported};
 use crate::matcher::{MatchOptions, Matcher as CoreMatcher};
 use crate::model::{Challenge, Profile};
 use crate::params::Params;
-use crate::schedule::{self, Event, Schedule};
 use crate::view::{ChallengeMatchView, FacetsView, MatchView, OffsetUnit};
 use serde::Serialize;
 use serde_json::Value;
@@ -54,6 +53,8 @@ export interface MatchOptions {
   minScore?: number;
   /** Default true. */
   explain?: boolean;
+  /** Default true; false returns ids and scores only (faster for large result lists). */
+  profile?: boolean;
 }
 export interface TermPart { term: string; score: number; share: number }
 export interface WorkEvidence {
@@ -66,44 +67,17 @@ export interface Span {
   index?: number; start: number; end: number;
 }
 export interface Explanation { terms: TermPart[]; works: WorkEvidence[]; challengeSpans: Span[]; profileSpans: Span[] }
-export interface MatchResult { profile: Profile; score: number; explanation?: Explanation }
+/** `profile` is absent when the options said `profile: false`. */
+export interface MatchResult { id: string; profile?: Profile; score: number; explanation?: Explanation }
 export interface ChallengeMatch { challenge: Challenge; score: number; explanation?: Explanation }
 export interface Facets { kinds: Kind[]; disciplines: string[]; regions: string[]; institutions: string[] }
 export interface ParsedChallenges { challenges: Challenge[]; errors: RowError[]; rows: number }
-/** The event file of a matchmaking day (see the README). */
-export interface EventSpec {
-  name?: string; slots: { start: string; end?: string }[]; tables: number;
-  meetings_per_enterprise?: { min?: number; max?: number }; meetings_per_participant?: { max?: number };
-  unavailable?: Record<string, (number | string)[]>; conflicts?: [string, string][];
-  avoid_same_institution?: boolean; forced?: [string, string][]; excluded?: [string, string][];
-  limits?: Record<string, { min?: number; max?: number }>; min_score?: number; fairness?: boolean;
-}
-export interface Meeting {
-  slot: number; start: string; end: string; table: number; enterprise_id: string; enterprise_name: string;
-  participant_id: string; participant_name: string; score: number; topics: string[]; forced: boolean;
-}
-export interface UnplacedMeeting {
-  enterprise_id: string; enterprise_name: string; participant_id: string; participant_name: string;
-  score: number; topics: string[]; forced: boolean; reason: string;
-}
-export interface AgendaEntry {
-  slot: number; start: string; end: string; table: number; counterpart_id: string; counterpart_name: string;
-  counterpart_institution: string; score: number; topics: string[]; forced: boolean;
-}
-export interface Agenda { side: 'enterprise' | 'participant'; id: string; name: string; institution: string; meetings: AgendaEntry[] }
-export interface Unmet {
-  kind: 'forced_pair_not_met' | 'below_minimum' | 'no_admissible_partner' | 'no_meeting';
-  side: 'enterprise' | 'participant'; id: string; name: string; counterpart_id?: string; reason: string;
-}
-export interface Totals {
-  meetings: number; selected: number; unplaced: number; total_score: number; mean_score: number;
-  slots_used: number; slots_lower_bound: number; tables_used_per_slot: number[];
-  enterprises_with_meetings: number; participants_with_meetings: number;
-}
-export interface Schedule {
-  name: string; slots: { start: string; end: string }[]; tables: number; meetings: Meeting[];
-  unplaced: UnplacedMeeting[]; enterprise_agendas: Agenda[]; participant_agendas: Agenda[]; unmet: Unmet[];
-  totals: Totals; fairness?: { worst_best_score: number; enterprises_served: number; enterprises_with_partners: number };
+/** What the event scheduler module plans from (see `www/event-engine.js`). */
+export interface EventInput {
+  enterprises: { id: string; name: string; institution: string }[];
+  participants: { id: string; name: string; institution: string }[];
+  /** Candidate pairs as parallel arrays: enterprise index, participant index, score. */
+  enterprise: Uint32Array; participant: Uint32Array; score: Float64Array;
 }
 "#;
 
@@ -188,6 +162,44 @@ impl WasmMatcher {
         to_js(&self.inner.load(imported))
     }
 
+    /// Like `loadProfiles`, for one piece of a larger file (the Web Worker
+    /// loads 100,000 profiles a few thousand at a time, reporting progress
+    /// between pieces): `lineOffset` is added to every line number in the
+    /// report, so rows are reported by their line in the whole file.
+    #[wasm_bindgen(js_name = loadProfilesChunk, unchecked_return_type = "LoadReport")]
+    pub fn load_profiles_chunk(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string | ProfileInput[]")] data: JsValue,
+        format: Option<String>,
+        line_offset: u32,
+    ) -> Result<JsValue, JsError> {
+        let mut imported: Imported<Profile> = records(data, format)?;
+        let shift = line_offset as usize;
+        for line in &mut imported.lines {
+            *line += shift;
+        }
+        for e in &mut imported.errors {
+            e.line += shift;
+        }
+        to_js(&self.inner.load(imported))
+    }
+
+    /// Replaces the loaded profiles and the parameters with a prebuilt
+    /// index (a `.cmx` file from `coopmatch index`): nothing is analysed
+    /// again. A truncated, corrupted or wrong-version file is an Error
+    /// saying which. Returns the number of profiles.
+    #[wasm_bindgen(js_name = loadIndex)]
+    pub fn load_index(&mut self, bytes: &[u8]) -> Result<usize, JsError> {
+        self.inner = CoreMatcher::from_index(bytes).map_err(js_error)?;
+        Ok(self.inner.len())
+    }
+
+    /// The loaded profiles' index as a `.cmx` file, for `loadIndex`.
+    #[wasm_bindgen(js_name = writeIndex)]
+    pub fn write_index(&self) -> Vec<u8> {
+        self.inner.write_index()
+    }
+
     /// Removes every profile.
     pub fn clear(&mut self) {
         self.inner.clear();
@@ -222,7 +234,7 @@ impl WasmMatcher {
         let results = self.inner.match_challenge(&c, &options).map_err(js_error)?;
         let views: Vec<MatchView> = results
             .iter()
-            .map(|m| MatchView::new(m, &c, OffsetUnit::Utf16))
+            .map(|m| MatchView::new(m, &c, OffsetUnit::Utf16, options.with_profile))
             .collect();
         to_js(&views)
     }
@@ -253,50 +265,55 @@ impl WasmMatcher {
     }
 }
 
-/// An event file as text or as a plain object.
-fn event(value: JsValue) -> Result<Event, JsError> {
-    let text = match value.as_string() {
-        Some(text) => text,
-        None => to_json(value, "event")?.to_string(),
-    };
-    Event::from_json(&text).map_err(js_error)
-}
-
-fn schedule_from_js(value: JsValue) -> Result<Schedule, JsError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("schedule: {e}")))
-}
-
 #[wasm_bindgen(js_class = Matcher)]
 impl WasmMatcher {
-    /// Plans a matchmaking event: the challenges' enterprises meet the
-    /// loaded profiles in one-to-one meetings.
-    #[wasm_bindgen(js_name = planEvent, unchecked_return_type = "Schedule")]
-    pub fn plan_event(
+    /// What the event scheduler module (`pkg-event/`) plans from: every
+    /// challenge's enterprise, every loaded profile, and each pair's score
+    /// as parallel typed arrays (compact across the boundary).
+    #[wasm_bindgen(js_name = eventInput, unchecked_return_type = "EventInput")]
+    pub fn event_input(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "EventSpec | string")] spec: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | ChallengeInput[]")] challenges: JsValue,
     ) -> Result<JsValue, JsError> {
-        let spec = event(spec)?;
         let parsed: Imported<Challenge> = records(challenges, None)?;
-        to_js(&plan_event(&self.inner, &parsed.records, &spec).map_err(js_error)?)
+        let (enterprises, participants, candidates) =
+            event::plan_inputs(&self.inner, &parsed.records);
+        let out = js_sys::Object::new();
+        let set =
+            |key: &str, value: &JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(key), value);
+        let index = |f: fn(&crate::schedule::Candidate) -> usize| -> Vec<u32> {
+            candidates.iter().map(|c| f(c) as u32).collect()
+        };
+        let scores: Vec<f64> = candidates.iter().map(|c| c.score).collect();
+        set("enterprises", &to_js(&enterprises)?)
+            .and_then(|_| set("participants", &to_js(&participants)?))
+            .and_then(|_| {
+                set(
+                    "enterprise",
+                    &js_sys::Uint32Array::from(&index(|c| c.enterprise)[..]),
+                )
+            })
+            .and_then(|_| {
+                set(
+                    "participant",
+                    &js_sys::Uint32Array::from(&index(|c| c.participant)[..]),
+                )
+            })
+            .and_then(|_| set("score", &js_sys::Float64Array::from(&scores[..])))
+            .map_err(|_| JsError::new("cannot build the event input"))?;
+        Ok(out.into())
     }
-}
 
-/// The whole timetable as CSV (UTF-8 with BOM, formulas neutralised).
-#[wasm_bindgen(js_name = timetableCsv)]
-pub fn timetable_csv(
-    #[wasm_bindgen(unchecked_param_type = "Schedule")] schedule: JsValue,
-) -> Result<String, JsError> {
-    Ok(schedule::timetable_csv(&schedule_from_js(schedule)?))
-}
-
-/// One enterprise's or participant's agenda as CSV.
-#[wasm_bindgen(js_name = agendaCsv)]
-pub fn agenda_csv(
-    #[wasm_bindgen(unchecked_param_type = "Schedule")] schedule: JsValue,
-    party_id: &str,
-) -> Result<String, JsError> {
-    schedule::agenda_csv(&schedule_from_js(schedule)?, party_id).map_err(js_error)
+    /// The words to talk about at a meeting between a challenge's
+    /// enterprise and a loaded profile.
+    pub fn topics(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | ChallengeInput")] challenge_value: JsValue,
+        profile_id: &str,
+    ) -> Result<Vec<String>, JsError> {
+        let c = challenge(challenge_value)?;
+        event::topics(&self.inner, &c, profile_id).map_err(js_error)
+    }
 }
 
 #[derive(Serialize)]

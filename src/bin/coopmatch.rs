@@ -3,6 +3,7 @@
 //! ```text
 //! coopmatch score --profiles P --challenges C [--top N|all] [--explain] [--set NAME=VALUE]...
 //! coopmatch schedule --profiles P --challenges C --event E.json [--csv | --agenda ID]
+//! coopmatch index --profiles P -o data.cmx [--set NAME=VALUE]...
 //! ```
 //! `score` writes `scores.jsonl` lines (batch-format.md) to stdout;
 //! `schedule` writes the event schedule as JSON (or CSV). Row problems and
@@ -12,7 +13,7 @@ use coopmatch::event::plan_event;
 use coopmatch::import::{self, Format, Imported, Record};
 use coopmatch::schedule::{agenda_csv, timetable_csv, Event};
 use coopmatch::view::{round_score, ExplanationView, OffsetUnit};
-use coopmatch::{Error, MatchOptions, Matcher, Params};
+use coopmatch::{Error, MatchOptions, Matcher, Params, Profile};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -21,6 +22,7 @@ const USAGE: &str = "usage:
                   [--min-score X] [--set NAME=VALUE]... [--strict]
   coopmatch schedule --profiles FILE --challenges FILE --event EVENT.json
                   [--csv | --agenda ID] [--set NAME=VALUE]... [--strict]
+  coopmatch index --profiles FILE -o OUT.cmx [--set NAME=VALUE]... [--strict]
 
 FILE is JSON (array), JSONL or CSV, by extension (else detected).
 --top N       best N profiles per challenge (default 10); `all` for every pair
@@ -28,7 +30,8 @@ FILE is JSON (array), JSONL or CSV, by extension (else detected).
 --set k1=1.5  change a matching parameter (see the README for names and ranges)
 --strict      fail when any row of the input is rejected
 --csv         the whole timetable as CSV (UTF-8 with BOM) instead of JSON
---agenda ID   one enterprise's or participant's agenda as CSV";
+--agenda ID   one enterprise's or participant's agenda as CSV
+-o OUT.cmx    (index) write a prebuilt index the page loads without re-analysing";
 
 struct Args {
     rest: Vec<String>,
@@ -153,6 +156,77 @@ fn schedule(mut args: Args) -> Result<(), Error> {
     Ok(())
 }
 
+/// Reads a profile file like [`read_file`], except that a JSON Lines file
+/// over the import limit (which guards the browser tab) is read in pieces
+/// of whole lines: preparing an index of a large portal is what the
+/// command-line tool is for.
+fn read_profiles_in_pieces(path: &str, strict: bool) -> Result<Vec<Vec<Profile>>, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::new(coopmatch::ErrorKind::Io, format!("cannot read: {e}")).context(path)
+    })?;
+    let jsonl = match std::path::Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(|e| Format::parse(e).ok())
+    {
+        Some(f) => f == Format::Jsonl,
+        None => Format::detect(&text) == Format::Jsonl,
+    };
+    if !jsonl || text.len() <= import::MAX_IMPORT_BYTES {
+        return Ok(vec![read_file(path, strict)?]);
+    }
+    const PIECE: usize = 16 * 1024 * 1024;
+    let mut pieces = Vec::new();
+    let (mut rest, mut first_line) = (text.as_str(), 0usize);
+    let mut rejected = 0;
+    while !rest.is_empty() {
+        let end = match rest.get(PIECE..).and_then(|t| t.find('\n')) {
+            Some(i) => PIECE + i + 1,
+            None => rest.len(),
+        };
+        let (piece, tail) = rest.split_at(end);
+        let got =
+            import::read::<Profile>(piece, Some(Format::Jsonl)).map_err(|e| e.context(path))?;
+        for e in &got.errors {
+            let what = if e.loaded { "warning" } else { "skipped" };
+            eprintln!("{path}:{}: {what}: {}", e.line + first_line, e.message);
+        }
+        rejected += got.rejected();
+        pieces.push(got.records);
+        first_line += piece.matches('\n').count();
+        rest = tail;
+    }
+    if strict && rejected > 0 {
+        return Err(Error::invalid(format!("{rejected} rows rejected (--strict)")).context(path));
+    }
+    Ok(pieces)
+}
+
+/// Builds the index of a profile file and writes it as a `.cmx` file.
+fn index(mut args: Args) -> Result<(), Error> {
+    let profiles_path = args.required("--profiles")?;
+    let out_path = match args.value("-o")? {
+        Some(p) => p,
+        None => args.required("--output")?,
+    };
+    let strict = args.flag("--strict");
+    let params = params(&mut args)?;
+    args.finish()?;
+    let mut matcher = Matcher::new(params)?;
+    for profiles in read_profiles_in_pieces(&profiles_path, strict)? {
+        matcher.add_profiles(profiles);
+    }
+    let bytes = matcher.write_index();
+    std::fs::write(&out_path, &bytes).map_err(|e| io_error(e).context(&out_path))?;
+    eprintln!(
+        "{}: {} profiles, {} bytes",
+        out_path,
+        matcher.len(),
+        bytes.len()
+    );
+    Ok(())
+}
+
 fn score(mut args: Args) -> Result<(), Error> {
     let profiles_path = args.required("--profiles")?;
     let challenges_path = args.required("--challenges")?;
@@ -224,6 +298,7 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "score" => score(args),
         "schedule" => schedule(args),
+        "index" => index(args),
         other => Err(Error::parameter(format!(
             "unknown command `{other}`\n{USAGE}"
         ))),

@@ -255,10 +255,7 @@ impl Analyzer {
         } else if !has_digit
             && self.joined.len() <= MAX_STANDARD_PREFIX
             && self.joined.bytes().all(|b| b.is_ascii_alphabetic())
-            && text[self.norm.origin(pieces[first].start)..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase())
+            && self.norm.starts_uppercase(pieces[first].start, text)
         {
             // `GB/T 19001`, `ISO 9001`: letters, one space, a number.
             let (Some(space), Some(number)) = (pieces.get(last + 1), pieces.get(last + 2)) else {

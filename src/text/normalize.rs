@@ -3,7 +3,8 @@
 //! Chinese text is full of full-width Latin letters, digits and punctuation
 //! (`ＡＩ`, `５Ｇ`, `（）`); they are folded to their ASCII forms so `５Ｇ`
 //! and `5G` are one term. Letters are lower-cased. Zero-width characters
-//! and the byte-order mark are dropped so they cannot split or hide words.
+//! bidirectional controls and the byte-order mark are dropped so they
+//! cannot split or hide words.
 //! Every output character remembers the byte offset of the input character
 //! it came from, so later stages can point back into the original text.
 
@@ -16,6 +17,13 @@ fn fold(c: char, mut out: impl FnMut(char)) {
         '\u{3000}' => ' ',
         // Invisible characters that would otherwise glue or split words.
         '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => return,
+        // Bidirectional controls (marks, embeddings, overrides, isolates):
+        // invisible too, and pasted text carries them around words.
+        '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}' => return,
         _ => c,
     };
     if c.is_ascii() {
@@ -43,6 +51,11 @@ pub fn normalize(text: &str) -> String {
 pub struct Normalized {
     pub text: String,
     origin: Vec<u32>,
+    /// Whether the input was all ASCII (folded offsets are input offsets).
+    ascii: bool,
+    /// Without offsets, for non-ASCII input: the folded byte offsets where
+    /// an upper-case input character starts (see [`Self::starts_uppercase`]).
+    upper: Vec<u32>,
 }
 
 impl Normalized {
@@ -56,8 +69,10 @@ impl Normalized {
     pub fn fill_with(&mut self, input: &str, offsets: bool) {
         self.text.clear();
         self.origin.clear();
+        self.upper.clear();
+        self.ascii = input.is_ascii();
         // Plain ASCII (most English) folds byte by byte, in place.
-        if input.is_ascii() {
+        if self.ascii {
             self.text.push_str(input);
             self.text.make_ascii_lowercase();
             if offsets {
@@ -67,6 +82,9 @@ impl Normalized {
         }
         if !offsets {
             for c in input.chars() {
+                if c.is_uppercase() {
+                    self.upper.push(self.text.len() as u32);
+                }
                 fold(c, |f| self.text.push(f));
             }
             return;
@@ -87,6 +105,22 @@ impl Normalized {
     #[inline]
     pub fn origin(&self, at: usize) -> usize {
         self.origin.get(at).copied().unwrap_or(0) as usize
+    }
+
+    /// Whether the input character that folded to the text at `at` is
+    /// upper case. Works with and without the offset map, so indexing
+    /// (offsets off) and queries (offsets on) make the same terms.
+    pub fn starts_uppercase(&self, at: usize, input: &str) -> bool {
+        if !self.origin.is_empty() {
+            input
+                .get(self.origin(at)..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(char::is_uppercase)
+        } else if self.ascii {
+            input.as_bytes().get(at).is_some_and(u8::is_ascii_uppercase)
+        } else {
+            self.upper.binary_search(&(at as u32)).is_ok()
+        }
     }
 
     /// Input byte offset just past the folded character ending at `end`.

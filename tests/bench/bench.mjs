@@ -51,8 +51,8 @@ async function setup() {
         const report = m.loadProfiles(lines.slice(i, i + 2000).join('\n'), 'jsonl');
         if (report.errors.some(e => !e.loaded)) throw new Error(`rows rejected: ${JSON.stringify(report.errors[0])}`);
       }
-      const options = { top: 100, explain: false };
-      return c => m.match(c, options).map(r => [r.profile.id, r.score]);
+      const options = { top: 100, explain: false, profile: false };
+      return c => m.match(c, options).map(r => [r.id, r.score]);
     };
   }
   if (lib === 'minisearch') {

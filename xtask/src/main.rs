@@ -57,7 +57,7 @@ fn main() -> ExitCode {
         "build" => no_args(cmd, rest).and_then(|()| cmd_build().map(|_| ())),
         "serve" => cmd_serve(rest),
         "bundle" => no_args(cmd, rest)
-            .and_then(|()| cmd_build().and_then(|_| Ok(bundle::bundle(&root()).map(|_| ())?))),
+            .and_then(|()| cmd_build().and_then(|_| bundle::bundle(&root()).map(|_| ()))),
         "test" => no_args(cmd, rest).and_then(|()| cmd_test()),
         "bench" => bench::cmd_bench(rest),
         "help" | "--help" | "-h" => {

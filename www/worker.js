@@ -1,0 +1,296 @@
+// The matcher's Web Worker (a module worker): loading, indexing and
+// matching run here, off the page's main thread.
+//
+// Messages in (each may carry an `id`, echoed in the replies):
+//   { type: 'init', wasm?: ArrayBuffer|Uint8Array }   optional; done lazily
+//   { type: 'load', url?: string, text?: string, bytes?: ArrayBuffer,
+//     format?: 'json'|'jsonl'|'csv'|'cmx', params?: object, chunk?: number }
+//       Replaces the loaded profiles. A `.cmx` index (by format, by the
+//       `.cmx`/`.cmx.gz` extension or by its magic bytes) is loaded whole
+//       with Matcher.loadIndex; a `.gz` URL is decompressed here with
+//       DecompressionStream('gzip'). Text is indexed `chunk` profiles
+//       (default 2000) per WASM call, with a progress message after each.
+//   { type: 'cancel' }          stops a load between two chunks
+//   { type: 'match', challenge: string|object, options?: MatchOptions }
+//   { type: 'facets' }
+//   { type: 'writeIndex' }      the loaded profiles as a .cmx index (to save them)
+// Messages out:
+//   { type: 'ready', version }
+//   { type: 'progress', id, phase: 'fetch'|'parse'|'index', bytes, totalBytes,
+//     loaded, indexed, total }   loaded = rows read so far, indexed = profiles in the index
+//   { type: 'loaded', id, total, added, errors, rows, kind: 'index'|'text', ms, fetchMs }
+//   { type: 'cancelled', id, indexed }
+//   { type: 'result', id, results, ms }
+//   { type: 'facets', id, facets }
+//   { type: 'index', id, bytes: ArrayBuffer, total }
+//   { type: 'error', id, message }
+//
+// Only the page's own origin is ever fetched (the URL is resolved against
+// the worker's location and refused when it points elsewhere).
+
+import init, { Matcher, version } from './pkg/coopmatch.js';
+
+const MAGIC = [0x89, 0x43, 0x4d, 0x58];
+const DEFAULT_CHUNK = 2000;
+
+/** The message handler, separate from the worker so the offline bundle can run it in the page too. */
+export function createEngine(post, { wasm: defaultWasm, base } = {}) {
+  let ready = null;
+  let matcher = null;
+  let cancelled = false;
+  let loading = null; // id of the load in progress
+  let memory = null; // the WASM memory, for the benchmark's peak-memory figure
+
+  function start(wasm) {
+    if (!ready) {
+      const source = wasm || defaultWasm;
+      ready = (source ? init({ module_or_path: source }) : init()).then((exports) => {
+        memory = exports.memory;
+        matcher = new Matcher();
+        return exports;
+      });
+    }
+    return ready;
+  }
+
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  async function fetchBytes(url, id) {
+    const here = base || self.location.href;
+    const target = new URL(url, here);
+    const origin = new URL(here).origin;
+    if (target.origin !== origin && !(origin === 'null' && target.protocol === 'file:')) {
+      throw new Error(`data must come from this page's own origin (${origin}), not ${target.origin}`);
+    }
+    const response = await fetch(target.href, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`could not fetch ${target.pathname}: HTTP ${response.status}`);
+    const totalBytes = Number(response.headers.get('Content-Length')) || 0;
+    let stream = response.body;
+    if (/\.gz$/i.test(target.pathname)) stream = stream.pipeThrough(new DecompressionStream('gzip'));
+    const reader = stream.getReader();
+    const parts = [];
+    let bytes = 0;
+    let lastPost = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (cancelled) {
+        reader.cancel().catch(() => {});
+        return null;
+      }
+      parts.push(value);
+      bytes += value.length;
+      const now = performance.now();
+      if (now - lastPost > 50) {
+        lastPost = now;
+        post({ type: 'progress', id, phase: 'fetch', bytes, totalBytes, loaded: 0, indexed: 0, total: 0 });
+      }
+    }
+    const out = new Uint8Array(bytes);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return { bytes: out, name: target.pathname };
+  }
+
+  function formatOf(name, bytes, given) {
+    if (given) return String(given).toLowerCase().replace(/^\./, '');
+    const bare = (name || '').toLowerCase().replace(/\.gz$/, '');
+    const ext = bare.includes('.') ? bare.slice(bare.lastIndexOf('.') + 1) : '';
+    if (['cmx', 'json', 'jsonl', 'ndjson', 'csv', 'tsv', 'txt'].includes(ext)) return ext;
+    if (bytes && MAGIC.every((b, i) => bytes[i] === b)) return 'cmx';
+    return '';
+  }
+
+  /** Splits CSV text into records (a newline inside quotes does not end one); returns { header, records: [{ text, line }] }. */
+  function csvRecords(text) {
+    const records = [];
+    let start = 0;
+    let line = 1;
+    let recordLine = 1;
+    let quoted = false;
+    for (let i = 0; i < text.length; i += 1) {
+      const c = text.charCodeAt(i);
+      if (c === 34) quoted = !quoted;
+      else if (c === 10) {
+        if (!quoted) {
+          records.push({ text: text.slice(start, i), line: recordLine });
+          start = i + 1;
+          recordLine = line + 1;
+        }
+        line += 1;
+      }
+    }
+    if (start < text.length) records.push({ text: text.slice(start), line: recordLine });
+    const header = records.shift();
+    return { header: header ? header.text : '', records: records.filter((r) => r.text.trim() !== '') };
+  }
+
+  /** Pieces of the data, each { data, format, lineOffset, rows }. */
+  function pieces(text, format, chunk) {
+    const body = text.replace(/^\uFEFF/, '');
+    const first = body.trimStart()[0];
+    const kind = format === 'json' || (!format && first === '[')
+      ? 'json'
+      : format === 'jsonl' || format === 'ndjson' || (!format && first === '{')
+        ? 'jsonl'
+        : 'csv';
+    const out = [];
+    if (kind === 'json') {
+      let items;
+      try {
+        items = JSON.parse(body);
+      } catch (err) {
+        // Let the engine report the syntax error in its own words.
+        return [{ data: body, format: 'json', lineOffset: 0, rows: 0 }];
+      }
+      if (!Array.isArray(items)) return [{ data: body, format: 'json', lineOffset: 0, rows: 0 }];
+      for (let i = 0; i < items.length; i += chunk) {
+        const slice = items.slice(i, i + chunk);
+        out.push({ data: slice, format: null, lineOffset: i, rows: slice.length });
+      }
+    } else if (kind === 'jsonl') {
+      const lines = body.split('\n');
+      for (let i = 0; i < lines.length; i += chunk) {
+        const slice = lines.slice(i, i + chunk);
+        const rows = slice.filter((l) => l.trim() !== '').length;
+        out.push({ data: slice.join('\n'), format: 'jsonl', lineOffset: i, rows });
+      }
+    } else {
+      const { header, records } = csvRecords(body);
+      if (records.length === 0) return [{ data: body, format: 'csv', lineOffset: 0, rows: 0 }];
+      for (let i = 0; i < records.length; i += chunk) {
+        const slice = records.slice(i, i + chunk);
+        // In the piece the header is line 1 and the first record line 2.
+        out.push({
+          data: `${header}\n${slice.map((r) => r.text).join('\n')}`,
+          format: 'csv',
+          lineOffset: slice[0].line - 2,
+          rows: slice.length,
+        });
+      }
+    }
+    return out;
+  }
+
+  async function load(msg) {
+    const { id } = msg;
+    const t0 = performance.now();
+    cancelled = false;
+    loading = id;
+    await start();
+    const chunk = Math.max(1, Math.floor(Number(msg.chunk) || DEFAULT_CHUNK));
+    let bytes = msg.bytes ? new Uint8Array(msg.bytes) : null;
+    let text = typeof msg.text === 'string' ? msg.text : null;
+    let name = msg.name || '';
+    let fetchMs = 0;
+    if (msg.url) {
+      const t = performance.now();
+      const got = await fetchBytes(msg.url, id);
+      fetchMs = performance.now() - t;
+      if (!got) return post({ type: 'cancelled', id, indexed: 0 });
+      ({ bytes, name } = got);
+    }
+    const format = formatOf(name || msg.url, bytes, msg.format);
+    if (format === 'cmx') {
+      if (!bytes) throw new Error('a .cmx index must be given as bytes or a URL');
+      post({ type: 'progress', id, phase: 'index', bytes: bytes.length, totalBytes: bytes.length, loaded: 0, indexed: 0, total: 0 });
+      const fresh = new Matcher();
+      const total = fresh.loadIndex(bytes);
+      if (matcher) matcher.free();
+      matcher = fresh;
+      return post({ type: 'loaded', id, kind: 'index', total, added: total, rows: total, errors: [], ms: performance.now() - t0, fetchMs });
+    }
+    if (text === null) text = new TextDecoder('utf-8', { fatal: false }).decode(bytes || new Uint8Array());
+    bytes = null;
+    post({ type: 'progress', id, phase: 'parse', bytes: text.length, totalBytes: text.length, loaded: 0, indexed: 0, total: 0 });
+    const parts = pieces(text, format === 'ndjson' ? 'jsonl' : format, chunk);
+    text = null;
+    const total = parts.reduce((n, p) => n + p.rows, 0);
+    const fresh = msg.params ? new Matcher(msg.params) : new Matcher();
+    const errors = [];
+    let added = 0;
+    let replaced = 0;
+    let rows = 0;
+    for (const part of parts) {
+      if (cancelled) {
+        fresh.free();
+        return post({ type: 'cancelled', id, indexed: rows });
+      }
+      const report = fresh.loadProfilesChunk(part.data, part.format || undefined, part.lineOffset);
+      added += report.added;
+      replaced += report.replaced;
+      rows += part.rows || report.rows;
+      for (const e of report.errors) if (errors.length < 1000) errors.push(e);
+      post({ type: 'progress', id, phase: 'index', bytes: 0, totalBytes: 0, loaded: rows, indexed: fresh.profileCount, total });
+      // Let a 'cancel' message in between two chunks.
+      await tick();
+    }
+    if (matcher) matcher.free();
+    matcher = fresh;
+    return post({ type: 'loaded', id, kind: 'text', total: matcher.profileCount, added, replaced, rows, errors, ms: performance.now() - t0, fetchMs });
+  }
+
+  return async function handle(msg) {
+    const { id, type } = msg || {};
+    try {
+      switch (type) {
+        case 'init': {
+          const api = await start(msg.wasm);
+          post({ type: 'ready', id, version: api ? version() : '' });
+          break;
+        }
+        case 'load':
+          await load(msg);
+          break;
+        case 'cancel':
+          cancelled = true;
+          break;
+        case 'match': {
+          await start();
+          const t0 = performance.now();
+          const results = matcher.match(msg.challenge, msg.options || undefined);
+          post({ type: 'result', id, results, ms: performance.now() - t0 });
+          break;
+        }
+        case 'facets':
+          await start();
+          post({ type: 'facets', id, facets: matcher.facets(), total: matcher.profileCount });
+          break;
+        case 'writeIndex': {
+          await start();
+          const bytes = matcher.writeIndex();
+          post({ type: 'index', id, bytes: bytes.buffer, total: matcher.profileCount }, [bytes.buffer]);
+          break;
+        }
+        case 'memory':
+          await start();
+          post({ type: 'memory', id, bytes: memory ? memory.buffer.byteLength : 0 });
+          break;
+        default:
+          throw new Error(`unknown message type ${JSON.stringify(type)}`);
+      }
+    } catch (err) {
+      post({ type: 'error', id, message: err && err.message ? err.message : String(err) });
+    } finally {
+      if (type === 'load' && loading === id) loading = null;
+    }
+  };
+}
+
+// Started as a worker: answer the page's messages, one at a time except
+// 'cancel', which must get in while a load is running.
+if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
+  const handle = createEngine((m, transfer) => self.postMessage(m, transfer || []));
+  let queue = Promise.resolve();
+  self.onmessage = (event) => {
+    const msg = event.data;
+    if (msg && msg.type === 'cancel') {
+      handle(msg);
+      return;
+    }
+    queue = queue.then(() => handle(msg));
+  };
+}
