@@ -10,6 +10,7 @@ use crate::index::{Index, Source, TermId, WorkId};
 use crate::model::{Challenge, Profile};
 use crate::params::Params;
 use crate::score::{score_merged, score_work, ChallengeField, Query};
+use crate::sort;
 use crate::text::Analyzer;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
@@ -97,7 +98,7 @@ pub fn explain(
             (w, s, parts)
         })
         .collect();
-    works.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    sort::sort_by(&mut works, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let k = params.top_works.min(works.len()).max(1);
     // The profile score blends the mean of the best works with the merged
     // document; each term's part does the same, so the parts still add up.
@@ -133,7 +134,7 @@ pub fn explain(
             )
         })
         .collect();
-    raw.sort_by_key(|(s, t)| (*s, *t));
+    sort::sort_by_key(&mut raw, |(s, t)| (*s, *t));
     let mut groups: Vec<(Span<ChallengeField>, Vec<TermId>)> = Vec::new();
     for (span, term) in raw {
         match groups.last_mut() {
@@ -206,7 +207,7 @@ pub fn explain(
             },
         })
         .collect();
-    terms.sort_by(|a, b| {
+    sort::sort_by(&mut terms, |a, b| {
         b.score
             .total_cmp(&a.score)
             .then_with(|| a.text.cmp(&b.text))
@@ -307,7 +308,7 @@ fn work_spans(
 
 /// Sorts spans and merges those that overlap or touch.
 pub fn merge_spans<F: Copy + Ord>(mut spans: Vec<Span<F>>) -> Vec<Span<F>> {
-    spans.sort();
+    sort::sort(&mut spans);
     let mut out: Vec<Span<F>> = Vec::with_capacity(spans.len());
     for s in spans {
         match out.last_mut() {

@@ -9,6 +9,7 @@ pub mod model;
 pub mod params;
 pub mod schedule;
 pub mod score;
+pub mod sort;
 pub mod store;
 pub mod text;
 pub mod view;

@@ -8,6 +8,7 @@ use crate::index::Index;
 use crate::model::{Challenge, Kind, Profile};
 use crate::params::Params;
 use crate::score::{feedback, profile_scores, score_works, Accumulator, Query};
+use crate::sort;
 use crate::text::Analyzer;
 use crate::view::LoadReportView;
 use rustc_hash::FxHashMap;
@@ -393,11 +394,7 @@ impl Matcher {
         if top == 0 {
             return Ok(Vec::new());
         }
-        if top < ranked.len() {
-            ranked.select_nth_unstable_by(top - 1, order);
-            ranked.truncate(top);
-        }
-        ranked.sort_unstable_by(order);
+        sort::smallest_k_by(&mut ranked, top, order);
         Ok(ranked
             .into_iter()
             .map(|(i, score)| Match {
@@ -440,7 +437,7 @@ impl Matcher {
             })
             .filter(|(_, s, _)| (*s > 0.0 || options.keep_unmatched) && *s >= options.min_score)
             .collect();
-        ranked.sort_by(|a, b| {
+        sort::sort_by(&mut ranked, |a, b| {
             b.1.total_cmp(&a.1)
                 .then_with(|| challenges[a.0].id.cmp(&challenges[b.0].id))
         });
@@ -502,10 +499,10 @@ impl Matcher {
                 }
             }
         }
-        f.kinds.sort();
+        sort::sort(&mut f.kinds);
         f.kinds.dedup();
         for list in [&mut f.disciplines, &mut f.regions, &mut f.institutions] {
-            list.sort();
+            sort::sort(list);
             list.dedup();
         }
         f

@@ -23,6 +23,7 @@ use crate::fuzzy;
 use crate::index::{Index, Source, TermId, WorkId};
 use crate::model::Challenge;
 use crate::params::Params;
+use crate::sort;
 use crate::text::{Analyzer, TermKind};
 use rustc_hash::FxHashMap;
 
@@ -182,7 +183,7 @@ impl Query {
             })
             .filter(|t| t.weight > 0.0)
             .collect();
-        terms.sort_unstable_by_key(|t| t.term);
+        sort::sort_by_key(&mut terms, |t| t.term);
         let norm = terms.iter().map(|t| t.weight).sum();
         Query {
             terms,
@@ -394,9 +395,7 @@ pub fn feedback(
         return;
     }
     let by_score = |a: &(f32, WorkId), b: &(f32, WorkId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    best.select_nth_unstable_by(n - 1, by_score);
-    best.truncate(n);
-    best.sort_unstable_by(by_score);
+    sort::smallest_k_by(&mut best, n, by_score);
 
     let mut candidates: FxHashMap<TermId, f32> = FxHashMap::default();
     // Plain analysis (no CJK single characters): the words worth adding
@@ -448,7 +447,7 @@ pub fn feedback(
         // Words found in a single work say nothing about the topic.
         .filter(|&(t, s)| s > 0.0 && !in_query(t) && index.df(t) > 1)
         .collect();
-    chosen.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    sort::sort_by(&mut chosen, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     chosen.truncate(params.feedback_terms);
     let total: f32 = chosen.iter().map(|c| c.1).sum();
     if total <= 0.0 {
@@ -468,7 +467,7 @@ pub fn feedback(
     acc.scale(query.norm);
     add_terms(index, params, &added, acc);
     query.terms.extend(added);
-    query.terms.sort_unstable_by_key(|t| t.term);
+    sort::sort_by_key(&mut query.terms, |t| t.term);
     query.norm = query.terms.iter().map(|t| t.weight).sum();
     acc.scale(1.0 / query.norm);
 }
