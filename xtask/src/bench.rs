@@ -338,7 +338,9 @@ pub fn cmd_bench(args: &[String]) -> Result {
 }
 
 /// Serves the repository on a free port and runs `tests/bench/chromium.mjs`,
-/// which opens `tests/bench/chromium.html` in Debian's Chromium.
+/// which opens `tests/bench/chromium.html` (matching) and
+/// `tests/bench/event.html` (issue #4's 300 × 1,000 event) in Debian's
+/// Chromium. The event page needs at least 1,300 profiles in the corpus.
 fn browser_run(dir: &Path) -> Result {
     // The page fetches the corpus from the served tree.
     let copy = target_dir().join("bench-data").join("browser");
@@ -358,11 +360,14 @@ fn browser_run(dir: &Path) -> Result {
             .args([verb, "--no-audit", "--no-fund"]))?;
     }
     let port = super::server::spawn_background(&root(), 0, false)?;
-    run(Command::new("node")
-        .current_dir(root())
-        .arg("tests/bench/chromium.mjs")
-        .env("COOPMATCH_URL", format!("http://127.0.0.1:{port}/"))
-        .env("CHROMIUM", super::chromium()))
+    for page in ["chromium.html", "event.html"] {
+        run(Command::new("node")
+            .current_dir(root())
+            .args(["tests/bench/chromium.mjs", page])
+            .env("COOPMATCH_URL", format!("http://127.0.0.1:{port}/"))
+            .env("CHROMIUM", super::chromium()))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
