@@ -138,3 +138,46 @@ fn bad_input_throws_instead_of_crashing() {
     assert_eq!(Array::from(&get(&parsed, "challenges")).length(), 1);
     assert_eq!(Array::from(&get(&parsed, "errors")).length(), 1);
 }
+
+#[wasm_bindgen_test]
+fn index_round_trips_and_a_corrupt_index_throws() {
+    let m = loaded();
+    let q = JsValue::from_str("钛合金增材制造零件的疲劳寿命 weld defects");
+    let before =
+        js_sys::JSON::stringify(&m.match_challenge(q.clone(), JsValue::UNDEFINED).unwrap())
+            .unwrap();
+    let bytes = m.write_index();
+    let mut copy = WasmMatcher::new(JsValue::UNDEFINED).unwrap();
+    assert_eq!(copy.load_index(&bytes).unwrap(), 6);
+    let after =
+        js_sys::JSON::stringify(&copy.match_challenge(q, JsValue::UNDEFINED).unwrap()).unwrap();
+    assert_eq!(String::from(before), String::from(after));
+    let mut broken = bytes.clone();
+    let last = broken.len() - 1;
+    broken[last] ^= 0x55;
+    assert!(copy.load_index(&broken).is_err());
+    assert!(copy.load_index(&bytes[..bytes.len() / 2]).is_err());
+}
+
+#[wasm_bindgen_test]
+fn ids_only_results_and_event_input_arrays() {
+    let m = loaded();
+    let r: Array = m
+        .match_challenge(
+            JsValue::from_str("battery thermal runaway"),
+            options(r#"{"profile":false,"explain":false}"#),
+        )
+        .unwrap()
+        .unchecked_into();
+    let first = r.get(0);
+    assert_eq!(get(&first, "id").as_string().unwrap(), "battery-thermal");
+    assert!(get(&first, "profile").is_undefined());
+    let challenges = options(
+        r#"[{"id":"c1","description":"battery thermal runaway"},{"id":"c2","description":"weld defect"}]"#,
+    );
+    let input = m.event_input(challenges).unwrap();
+    let scores: js_sys::Float64Array = get(&input, "score").unchecked_into();
+    let enterprise: js_sys::Uint32Array = get(&input, "enterprise").unchecked_into();
+    assert!(scores.length() > 0 && scores.length() == enterprise.length());
+    assert_eq!(Array::from(&get(&input, "participants")).length(), 6);
+}
