@@ -3030,24 +3030,10 @@ fn report(pb: &Problem, sel: &Selection, tt: &Timetable) -> Schedule {
 // Exports
 // ---------------------------------------------------------------------------
 
-/// One CSV cell: neutralises spreadsheet formulas (a leading `=`, `+`, `-`,
-/// `@`, tab or carriage return gets a `'` in front, so Excel shows the text
-/// instead of running it), then quotes per RFC 4180 when needed.
-fn csv_cell(s: &str) -> String {
-    let guarded = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
-}
-
+/// One CSV row with the importer's cell encoding (formula-like cells
+/// neutralised with a leading `'`, quoting per RFC 4180), CRLF-terminated.
 fn csv_row(out: &mut String, cells: &[String]) {
-    let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+    let row: Vec<String> = cells.iter().map(|c| crate::import::csv_cell(c)).collect();
     out.push_str(&row.join(","));
     out.push_str("\r\n");
 }
@@ -3160,6 +3146,7 @@ pub fn to_json(schedule: &Schedule) -> Result<String> {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+    use crate::import::csv_cell;
 
     // --- helpers ------------------------------------------------------------------
 
@@ -4630,12 +4617,12 @@ mod tests {
         );
         assert_eq!(
             lines[1],
-            "09:00,09:20,1,e0,'=cmd|' /C calc'!A0,p0,\"李教授, 清华\",0.877,锂电池; BMS,"
+            "09:00,09:20,1,e0,'=cmd|' /C calc'!A0,p0,\"李教授, 清华\",0.877,\"锂电池; BMS\","
         );
         let a = agenda_csv(&s, "p0").unwrap();
         assert!(a.starts_with('\u{FEFF}'));
         assert!(
-            a.contains("09:00,09:20,1,e0,'=cmd|' /C calc'!A0,,0.877,锂电池; BMS\r\n"),
+            a.contains("09:00,09:20,1,e0,'=cmd|' /C calc'!A0,,0.877,\"锂电池; BMS\"\r\n"),
             "{a}"
         );
         assert_eq!(
