@@ -80,37 +80,65 @@ pub fn plan_event(matcher: &Matcher, challenges: &[Challenge], event: &Event) ->
 }
 
 /// The words to talk about at a meeting: the terms that carried the pair's score.
-pub fn topics(matcher: &Matcher, challenge: &Challenge, profile_id: &str) -> Result<Vec<String>> {
+/// One list of topics per profile id, for one challenge (scored once).
+pub fn topics(
+    matcher: &Matcher,
+    challenge: &Challenge,
+    profile_ids: &[&str],
+) -> Result<Vec<Vec<String>>> {
     Ok(matcher
-        .explain_pair(challenge, profile_id)?
-        .terms
+        .explain_pairs(challenge, profile_ids)?
         .into_iter()
-        .take(TOPICS_PER_MEETING)
-        .map(|t| t.text)
+        .map(|e| {
+            e.terms
+                .into_iter()
+                .take(TOPICS_PER_MEETING)
+                .map(|t| t.text)
+                .collect()
+        })
         .collect())
 }
 
-/// Fills the topics of every planned meeting, unplaced meeting and agenda entry.
+/// Fills the topics of every planned meeting, unplaced meeting and agenda
+/// entry. The pairs are gathered first and explained one challenge at a
+/// time, so each challenge is analysed and scored once.
 fn add_topics(matcher: &Matcher, challenges: &[Challenge], plan: &mut Schedule) -> Result<()> {
-    let by_id: BTreeMap<&str, &Challenge> = challenges.iter().map(|c| (c.id.as_str(), c)).collect();
-    let mut cache: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    let mut topics = |enterprise: &str, participant: &str| -> Result<Vec<String>> {
-        let key = (enterprise.to_string(), participant.to_string());
-        if let Some(t) = cache.get(&key) {
-            return Ok(t.clone());
-        }
-        let t = match by_id.get(enterprise) {
-            Some(c) => topics(matcher, c, participant)?,
-            None => Vec::new(),
+    let mut wanted: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for m in plan
+        .meetings
+        .iter()
+        .map(|m| (&m.enterprise_id, &m.participant_id))
+        .chain(
+            plan.unplaced
+                .iter()
+                .map(|m| (&m.enterprise_id, &m.participant_id)),
+        )
+    {
+        wanted.entry(m.0.clone()).or_default().push(m.1.clone());
+    }
+    let mut found: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for c in challenges {
+        let Some(ids) = wanted.get_mut(&c.id) else {
+            continue;
         };
-        cache.insert(key, t.clone());
-        Ok(t)
+        ids.sort_unstable();
+        ids.dedup();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        for (id, t) in ids.iter().zip(topics(matcher, c, &refs)?) {
+            found.insert((c.id.clone(), id.clone()), t);
+        }
+    }
+    let get = |e: &str, p: &str| {
+        found
+            .get(&(e.to_string(), p.to_string()))
+            .cloned()
+            .unwrap_or_default()
     };
     for m in &mut plan.meetings {
-        m.topics = topics(&m.enterprise_id, &m.participant_id)?;
+        m.topics = get(&m.enterprise_id, &m.participant_id);
     }
     for m in &mut plan.unplaced {
-        m.topics = topics(&m.enterprise_id, &m.participant_id)?;
+        m.topics = get(&m.enterprise_id, &m.participant_id);
     }
     for agenda in plan
         .enterprise_agendas
@@ -119,8 +147,8 @@ fn add_topics(matcher: &Matcher, challenges: &[Challenge], plan: &mut Schedule) 
     {
         for entry in &mut agenda.meetings {
             entry.topics = match agenda.side {
-                Side::Enterprise => topics(&agenda.id, &entry.counterpart_id)?,
-                Side::Participant => topics(&entry.counterpart_id, &agenda.id)?,
+                Side::Enterprise => get(&agenda.id, &entry.counterpart_id),
+                Side::Participant => get(&entry.counterpart_id, &agenda.id),
             };
         }
     }

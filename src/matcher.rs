@@ -469,19 +469,42 @@ impl Matcher {
 
     /// Explains one pair, as the forward ranking would.
     pub fn explain_pair(&self, challenge: &Challenge, profile_id: &str) -> Result<Explanation> {
+        let mut all = self.explain_pairs(challenge, &[profile_id])?;
+        all.pop().ok_or_else(|| Error::not_found("no explanation"))
+    }
+
+    /// Explains several profiles for one challenge, analysing and scoring
+    /// the challenge once (an event's agendas explain every meeting).
+    pub fn explain_pairs(
+        &self,
+        challenge: &Challenge,
+        profile_ids: &[&str],
+    ) -> Result<Vec<Explanation>> {
         check_challenge_size(challenge)?;
-        let &p = self.by_id.get(profile_id).ok_or_else(|| {
-            Error::not_found(format!("no profile with id `{profile_id}` is loaded"))
-        })?;
+        let profiles = profile_ids
+            .iter()
+            .map(|id| {
+                self.by_id
+                    .get(*id)
+                    .copied()
+                    .ok_or_else(|| Error::not_found(format!("no profile with id `{id}` is loaded")))
+            })
+            .collect::<Result<Vec<u32>>>()?;
         let (query, _) = self.scores(challenge);
-        Ok(explain(
-            &self.index,
-            &self.params,
-            &query,
-            challenge,
-            p,
-            &mut self.analyzer.borrow_mut(),
-        ))
+        let mut analyzer = self.analyzer.borrow_mut();
+        Ok(profiles
+            .into_iter()
+            .map(|p| {
+                explain(
+                    &self.index,
+                    &self.params,
+                    &query,
+                    challenge,
+                    p,
+                    &mut analyzer,
+                )
+            })
+            .collect())
     }
 
     /// Distinct kinds, disciplines, regions and institutions, sorted.

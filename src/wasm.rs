@@ -91,11 +91,56 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&format!("cannot convert the result: {e}")))
 }
 
+/// A JS value as JSON. Goes through `JSON.stringify` and serde_json rather
+/// than converting value by value: that conversion recurses without a
+/// limit, so an array nested 10,000 deep overflowed the WASM stack and left
+/// the module dead; serde_json stops at 128 levels with an error, and
+/// `JSON.stringify` refuses cycles.
 fn to_json(value: JsValue, what: &str) -> Result<Value, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(Value::Null);
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
+    let text = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| {
+            JsError::new(&format!(
+                "{what}: not a JSON value (nested too deeply, a cycle, or too large)"
+            ))
+        })?;
+    serde_json::from_str(&replace_lone_surrogates(&text))
+        .map_err(|e| JsError::new(&format!("{what}: {e}")))
+}
+
+/// `JSON.stringify` writes a lone surrogate (legal in a JS string) as a
+/// `\udXXX` escape, which serde_json refuses; like the conversion of JS
+/// strings elsewhere, it becomes U+FFFD. (`JSON.stringify` escapes
+/// nothing else above U+001F, so every such escape is a lone surrogate.)
+fn replace_lone_surrogates(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.contains("\\ud") {
+        return json.into();
+    }
+    let mut out = String::with_capacity(json.len());
+    let mut rest = json;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let esc = &rest[i..];
+        let lone = esc.starts_with("\\u")
+            && esc
+                .get(2..6)
+                .and_then(|h| u16::from_str_radix(h, 16).ok())
+                .is_some_and(|c| (0xD800..0xE000).contains(&c));
+        // The backslash and the character it escapes, kept as they are.
+        let take = if lone {
+            6
+        } else {
+            1 + esc[1..].chars().next().map_or(0, char::len_utf8)
+        };
+        out.push_str(if lone { "\\ufffd" } else { &esc[..take] });
+        rest = &esc[take..];
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 fn format(name: Option<String>) -> Result<Option<Format>, JsError> {
@@ -176,10 +221,10 @@ impl WasmMatcher {
         let mut imported: Imported<Profile> = records(data, format)?;
         let shift = line_offset as usize;
         for line in &mut imported.lines {
-            *line += shift;
+            *line = line.saturating_add(shift);
         }
         for e in &mut imported.errors {
-            e.line += shift;
+            e.line = e.line.saturating_add(shift);
         }
         to_js(&self.inner.load(imported))
     }
@@ -304,15 +349,18 @@ impl WasmMatcher {
         Ok(out.into())
     }
 
-    /// The words to talk about at a meeting between a challenge's
-    /// enterprise and a loaded profile.
+    /// The words to talk about at the meetings of a challenge's enterprise
+    /// with each of the given loaded profiles (one list per id; the
+    /// challenge is scored once).
+    #[wasm_bindgen(unchecked_return_type = "string[][]")]
     pub fn topics(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | ChallengeInput")] challenge_value: JsValue,
-        profile_id: &str,
-    ) -> Result<Vec<String>, JsError> {
+        profile_ids: Vec<String>,
+    ) -> Result<JsValue, JsError> {
         let c = challenge(challenge_value)?;
-        event::topics(&self.inner, &c, profile_id).map_err(js_error)
+        let ids: Vec<&str> = profile_ids.iter().map(String::as_str).collect();
+        to_js(&event::topics(&self.inner, &c, &ids).map_err(js_error)?)
     }
 }
 

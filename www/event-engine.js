@@ -23,16 +23,21 @@ export async function planEvent(matcher, spec, challenges) {
   const input = matcher.eventInput(challenges);
   const schedule = s.planSchedule(spec, input.enterprises, input.participants,
     input.enterprise, input.participant, input.score);
-  const byId = new Map(challenges.map(c => [String(c.id), c]));
-  const cache = new Map();
-  const topics = (enterpriseId, participantId) => {
-    const key = `${enterpriseId}\u0000${participantId}`;
-    if (!cache.has(key)) {
-      const c = byId.get(String(enterpriseId));
-      cache.set(key, c ? matcher.topics(c, participantId) : []);
-    }
-    return cache.get(key);
-  };
+  // Topics: every planned pair, explained one challenge at a time (the
+  // engine scores each challenge once for all its meetings).
+  const wanted = new Map();
+  for (const m of [...schedule.meetings, ...schedule.unplaced]) {
+    if (!wanted.has(m.enterprise_id)) wanted.set(m.enterprise_id, new Set());
+    wanted.get(m.enterprise_id).add(m.participant_id);
+  }
+  const found = new Map();
+  for (const c of challenges) {
+    const ids = wanted.get(String(c.id));
+    if (!ids) continue;
+    const list = [...ids];
+    matcher.topics(c, list).forEach((t, i) => found.set(`${c.id}\u0000${list[i]}`, t));
+  }
+  const topics = (e, p) => found.get(`${e}\u0000${p}`) || [];
   for (const m of [...schedule.meetings, ...schedule.unplaced]) m.topics = topics(m.enterprise_id, m.participant_id);
   for (const a of schedule.enterprise_agendas) for (const e of a.meetings) e.topics = topics(a.id, e.counterpart_id);
   for (const a of schedule.participant_agendas) for (const e of a.meetings) e.topics = topics(e.counterpart_id, a.id);
