@@ -162,11 +162,25 @@ export function renderResults(list, results) {
  * The read-only highlighted challenge: title, description and keywords of
  * the challenge, with the spans (field title | description | keywords).
  */
+// The highlighted copy of the challenge shows at most this many UTF-16
+// units of each field: laying out a pasted megabyte (especially one with no
+// spaces to wrap at) would freeze the tab, and no one reads that far.
+const MAX_SHOWN = 20000;
+
+/** `text` cut to MAX_SHOWN with its spans, and an ellipsis when cut. */
+function shownText(text, spans) {
+  const s = String(text);
+  if (s.length <= MAX_SHOWN) return highlight(s, spans);
+  const frag = highlight(s.slice(0, MAX_SHOWN), spans.filter(([, b]) => b <= MAX_SHOWN));
+  frag.append(document.createTextNode(' …'));
+  return frag;
+}
+
 export function renderChallengeText(container, challenge, spans) {
   const c = typeof challenge === 'string' ? { description: challenge } : challenge || {};
   const nodes = [];
-  if (c.title) nodes.push(el('p', { class: 'hl-title' }, highlight(c.title, spansFor(spans, 'title'))));
-  if (c.description) nodes.push(el('p', { class: 'hl-description' }, highlight(c.description, spansFor(spans, 'description'))));
+  if (c.title) nodes.push(el('p', { class: 'hl-title' }, shownText(c.title, spansFor(spans, 'title'))));
+  if (c.description) nodes.push(el('p', { class: 'hl-description' }, shownText(c.description, spansFor(spans, 'description'))));
   const kw = keywordLine(c.keywords, spans);
   if (kw) nodes.push(kw);
   container.replaceChildren(...nodes);
