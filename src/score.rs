@@ -82,14 +82,29 @@ pub fn length_curve(terms: usize, half: f32) -> f32 {
 pub fn idf(index: &Index, term: TermId) -> f32 {
     let n = index.work_count() as f32;
     let df = index.df(term) as f32;
-    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    ln(1.0 + (n - df + 0.5) / (df + 0.5))
+}
+
+/// `ln` and `powf` through `f64`: the `f32` versions come from different
+/// math libraries natively and in WebAssembly and differ in the last bit
+/// now and then, which changed the odd score in the 6th decimal between
+/// the command-line tool and the page. The `f64` results differ far below
+/// `f32` precision, so rounded to `f32` they agree (unless one lands
+/// within about 1e-16 of an `f32` rounding boundary: in theory once in
+/// some 2^29 values; `tests/browser/hostile.test.mjs` compares the two).
+fn ln(x: f32) -> f32 {
+    f64::from(x).ln() as f32
+}
+
+fn powf(x: f32, y: f32) -> f32 {
+    f64::from(x).powf(f64::from(y)) as f32
 }
 
 /// Sublinear weight of a term repeated in the challenge: long challenges
 /// repeat their topic words, which should count, but not linearly.
 fn query_tf(count: f32) -> f32 {
     if count > 1.0 {
-        1.0 + count.ln()
+        1.0 + ln(count)
     } else {
         count
     }
@@ -178,7 +193,7 @@ impl Query {
             .into_iter()
             .map(|(term, (count, added))| QueryTerm {
                 term,
-                weight: query_tf(count) * idf(index, term).powf(idf_power),
+                weight: query_tf(count) * powf(idf(index, term), idf_power),
                 added,
             })
             .filter(|t| t.weight > 0.0)
@@ -406,7 +421,7 @@ pub fn feedback(
     // A work's words count by its first-pass score relative to the best.
     let top = best.first().map_or(1.0, |b| b.0).max(f32::MIN_POSITIVE);
     for &(score, work) in &best {
-        let doc_weight = (score / top).powf(params.feedback_doc_power);
+        let doc_weight = powf(score / top, params.feedback_doc_power);
         let Some(entry) = index.works.get(work as usize) else {
             continue;
         };

@@ -77,8 +77,9 @@ pub fn plan_schedule(
     let text = match spec.as_string() {
         Some(text) => text,
         None => js_sys::JSON::stringify(&spec)
-            .map_err(|_| JsError::new("event: not a JSON value"))?
-            .into(),
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| JsError::new("event: not a JSON value"))?,
     };
     let event = Event::from_json(&text).map_err(js_error)?;
     let enterprises: Vec<Party> = from_js(enterprises, "enterprises")?;
