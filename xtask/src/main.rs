@@ -532,8 +532,14 @@ fn cmd_test() -> Result {
     stage(3, STAGES, "release build of the CLI");
     run(cargo().args(["build", "--release", "--package", CRATE]))?;
 
-    stage(4, STAGES, "release WASM build");
+    stage(
+        4,
+        STAGES,
+        "release WASM build, and the offline single file (dist/)",
+    );
     cmd_build()?;
+    // The offline-file browser test opens it from file://.
+    bundle::bundle(&root)?;
 
     stage(5, STAGES, "browser tests (node --test tests/browser/)");
     let browser = root.join("tests/browser");
