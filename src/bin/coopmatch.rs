@@ -132,7 +132,9 @@ fn schedule(mut args: Args) -> Result<(), Error> {
     })?;
     let event = Event::from_json(&event_text).map_err(|e| e.context(&event_path))?;
     let mut matcher = Matcher::new(params)?;
-    matcher.add_profiles(read_file(&profiles_path, strict)?);
+    for profiles in read_profiles_in_pieces(&profiles_path, strict)? {
+        matcher.add_profiles(profiles);
+    }
     let challenges: Vec<coopmatch::Challenge> = read_file(&challenges_path, strict)?;
     let plan = plan_event(&matcher, &challenges, &event)?;
     let text = match (csv, agenda) {
@@ -158,7 +160,7 @@ fn schedule(mut args: Args) -> Result<(), Error> {
 
 /// Reads a profile file like [`read_file`], except that a JSON Lines file
 /// over the import limit (which guards the browser tab) is read in pieces
-/// of whole lines: preparing an index of a large portal is what the
+/// of whole lines: batch work on a large portal's data is what the
 /// command-line tool is for.
 fn read_profiles_in_pieces(path: &str, strict: bool) -> Result<Vec<Vec<Profile>>, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| {
@@ -248,10 +250,11 @@ fn score(mut args: Args) -> Result<(), Error> {
     let params = params(&mut args)?;
     args.finish()?;
 
-    let profiles = read_file(&profiles_path, strict)?;
-    let challenges: Vec<coopmatch::Challenge> = read_file(&challenges_path, strict)?;
     let mut matcher = Matcher::new(params)?;
-    matcher.add_profiles(profiles);
+    for profiles in read_profiles_in_pieces(&profiles_path, strict)? {
+        matcher.add_profiles(profiles);
+    }
+    let challenges: Vec<coopmatch::Challenge> = read_file(&challenges_path, strict)?;
     let options = MatchOptions {
         top,
         min_score,
