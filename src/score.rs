@@ -333,10 +333,23 @@ pub fn score_merged(
         return (0.0, Vec::new());
     };
     let lf = LengthNorm::new(params, index.avg_profile_len()).factor(len);
+    scored_parts(query, lf, |term| {
+        (first..end).map(|w| index.tf(term, w)).sum()
+    })
+}
+
+/// A document's normalised score and each term's part, term by term in
+/// query order (the order the accumulating passes add in, so the same
+/// float), given the document's length factor and how to read a term's tf.
+fn scored_parts(
+    query: &Query,
+    lf: f32,
+    tf_of: impl Fn(TermId) -> f32,
+) -> (f32, Vec<(TermId, f32)>) {
     let mut parts = Vec::new();
     let mut raw = 0.0f32;
     for qt in &query.terms {
-        let tf: f32 = (first..end).map(|w| index.tf(qt.term, w)).sum();
+        let tf = tf_of(qt.term);
         if tf > 0.0 {
             let c = contribution(qt.weight, tf, lf);
             raw += c;
@@ -363,22 +376,7 @@ pub fn score_work(
         return (0.0, Vec::new());
     };
     let lf = LengthNorm::new(params, index.avg_len()).factor(entry.len);
-    let mut parts = Vec::new();
-    let mut raw = 0.0f32;
-    for qt in &query.terms {
-        let tf = index.tf(qt.term, work);
-        if tf > 0.0 {
-            let c = contribution(qt.weight, tf, lf);
-            raw += c;
-            parts.push((qt.term, c));
-        }
-    }
-    if query.norm > 0.0 {
-        let inv = 1.0 / query.norm;
-        raw *= inv;
-        parts.iter_mut().for_each(|(_, c)| *c *= inv);
-    }
-    (raw, parts)
+    scored_parts(query, lf, |term| index.tf(term, work))
 }
 
 /// Pseudo-relevance feedback: adds the most telling words of the best
