@@ -3030,12 +3030,19 @@ fn report(pb: &Problem, sel: &Selection, tt: &Timetable) -> Schedule {
 // Exports
 // ---------------------------------------------------------------------------
 
-/// One CSV row with the importer's cell encoding (formula-like cells
-/// neutralised with a leading `'`, quoting per RFC 4180), CRLF-terminated.
-fn csv_row(out: &mut String, cells: &[String]) {
-    let row: Vec<String> = cells.iter().map(|c| crate::import::csv_cell(c)).collect();
-    out.push_str(&row.join(","));
-    out.push_str("\r\n");
+/// A CSV document: UTF-8 byte-order mark (so Excel reads Chinese names),
+/// the header, then one CRLF-terminated row per item, each cell with the
+/// importer's encoding (formula-like cells neutralised with a leading `'`,
+/// quoting per RFC 4180).
+fn csv_document(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut out = String::from("\u{FEFF}");
+    let header = header.iter().map(|h| h.to_string()).collect::<Vec<_>>();
+    for cells in std::iter::once(header).chain(rows) {
+        let row: Vec<String> = cells.iter().map(|c| crate::import::csv_cell(c)).collect();
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out
 }
 
 /// CSV of the whole timetable, one meeting per row in slot and table
@@ -3047,9 +3054,7 @@ fn csv_row(out: &mut String, cells: &[String]) {
 ///
 /// `schedule`: a schedule from [`plan`].
 pub fn timetable_csv(schedule: &Schedule) -> String {
-    let mut out = String::from("\u{FEFF}");
-    csv_row(
-        &mut out,
+    csv_document(
         &[
             "start",
             "end",
@@ -3061,13 +3066,9 @@ pub fn timetable_csv(schedule: &Schedule) -> String {
             "score",
             "topics",
             "forced",
-        ]
-        .map(String::from),
-    );
-    for m in &schedule.meetings {
-        csv_row(
-            &mut out,
-            &[
+        ],
+        schedule.meetings.iter().map(|m| {
+            vec![
                 m.start.clone(),
                 m.end.clone(),
                 m.table.to_string(),
@@ -3078,10 +3079,9 @@ pub fn timetable_csv(schedule: &Schedule) -> String {
                 format!("{:.3}", m.score),
                 m.topics.join("; "),
                 if m.forced { "yes" } else { "" }.to_string(),
-            ],
-        );
-    }
-    out
+            ]
+        }),
+    )
 }
 
 /// CSV of one party's agenda, in slot order: `start,end,table,
@@ -3101,9 +3101,7 @@ pub fn agenda_csv(schedule: &Schedule, party_id: &str) -> Result<String> {
                 "no enterprise or research participant with id `{party_id}`"
             ))
         })?;
-    let mut out = String::from("\u{FEFF}");
-    csv_row(
-        &mut out,
+    Ok(csv_document(
         &[
             "start",
             "end",
@@ -3113,13 +3111,9 @@ pub fn agenda_csv(schedule: &Schedule, party_id: &str) -> Result<String> {
             "institution",
             "score",
             "topics",
-        ]
-        .map(String::from),
-    );
-    for m in &agenda.meetings {
-        csv_row(
-            &mut out,
-            &[
+        ],
+        agenda.meetings.iter().map(|m| {
+            vec![
                 m.start.clone(),
                 m.end.clone(),
                 m.table.to_string(),
@@ -3128,10 +3122,9 @@ pub fn agenda_csv(schedule: &Schedule, party_id: &str) -> Result<String> {
                 m.counterpart_institution.clone(),
                 format!("{:.3}", m.score),
                 m.topics.join("; "),
-            ],
-        );
-    }
-    Ok(out)
+            ]
+        }),
+    ))
 }
 
 /// The schedule as pretty-printed JSON (the [`Schedule`] structure).
