@@ -31,8 +31,12 @@ const MIME = {
   '.ts': 'text/plain; charset=utf-8',
 };
 
-/** A static server for www/ on 127.0.0.1 with the page's CSP, used when COOPMATCH_URL is unset. */
-async function serveWww(dir) {
+/**
+ * A static server for `dir` on 127.0.0.1 with the page's CSP: www/ when
+ * COOPMATCH_URL is unset, and the Vite app's build output in vite.test.mjs.
+ * Returns { url, close }.
+ */
+export async function serveWww(dir) {
   const server = createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -56,6 +60,24 @@ async function serveWww(dir) {
 }
 
 /**
+ * Headless Debian Chromium ($CHROMIUM, default /usr/bin/chromium) through
+ * playwright-core, with the flags this machine's closed network needs.
+ */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/**
  * Opens the page in a fresh browser. Returns { browser, context, page, baseUrl,
  * origin, log, close, goto }. log = { requests, consoleErrors, pageErrors,
  * cspViolations, dialogs }.
@@ -70,17 +92,7 @@ export async function openPage({ locale = 'zh-CN', viewport = { width: 1280, hei
   if (!baseUrl.endsWith('/')) baseUrl += '/';
   const origin = new URL(baseUrl).origin;
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   const context = await browser.newContext({ locale, viewport, acceptDownloads: true });
   const log = { requests: [], consoleErrors: [], pageErrors: [], cspViolations: [], dialogs: [] };
 

@@ -6,6 +6,7 @@
 
 mod bench;
 mod bundle;
+mod npm_package;
 mod server;
 mod tools;
 
@@ -23,6 +24,7 @@ usage: cargo xtask <command>
 
 commands:
   build                 build the release WASM into www/pkg/ and print its size;
+                        writes www/pkg/package.json, so `npm install www/pkg` works;
                         installs the wasm-bindgen CLI matching Cargo.lock into
                         target/tools/ if neither there nor PATH has it; runs
                         wasm-opt -Oz when binaryen is on PATH
@@ -30,7 +32,9 @@ commands:
   serve [--port PORT]   build, then serve www/ at http://127.0.0.1:PORT/ (default 8080)
   test                  run every test, stopping at the first failure:
                         native tests, WASM tests under Node, release CLI build,
-                        WASM build, browser tests (Chromium via playwright-core)
+                        WASM build, browser tests (Chromium via playwright-core;
+                        they include www/pkg installed into a Vite app, which
+                        needs the npm registry or npm's cache)
   bench [DATA_DIR] [--profiles N] [--runs N] [--no-quality] [--no-browser]
                         the release WASM against MiniSearch, FlexSearch and Lunr on
                         the same data (default: a 10,000-profile corpus), medians of
@@ -210,6 +214,8 @@ struct Module {
     /// `www/<out_dir>` and the JS/WASM file names.
     out_dir: &'static str,
     out_name: &'static str,
+    /// Whether to write a `package.json` beside it (see [`npm_package`]).
+    npm_package: bool,
 }
 
 const MODULES: [Module; 2] = [
@@ -218,12 +224,14 @@ const MODULES: [Module; 2] = [
         target_subdir: None,
         out_dir: "pkg",
         out_name: CRATE,
+        npm_package: true,
     },
     Module {
         features: &["wasm-scheduler"],
         target_subdir: Some("wasm-event"),
         out_dir: "pkg-event",
         out_name: "coopmatch_event",
+        npm_package: false,
     },
 ];
 
@@ -276,6 +284,9 @@ fn build_module(tools: &Path, module: &Module) -> Result {
         }
         None => bindgen(tools, &input, &out_dir, module.out_name)?,
     }
+    if module.npm_package {
+        write_package_json(&out_dir, module.out_name)?;
+    }
     report_size(&out_dir.join(format!("{}_bg.wasm", module.out_name)))?;
     println!(
         "built {}",
@@ -296,6 +307,33 @@ fn bindgen(tools: &Path, input: &Path, out_dir: &Path, out_name: &str) -> Result
         .arg(out_dir)
         .args(["--out-name", out_name])
         .arg(input))
+}
+
+/// Writes `out_dir/package.json` for the files wasm-bindgen wrote there,
+/// after checking that every file it lists exists.
+fn write_package_json(out_dir: &Path, out_name: &str) -> Result {
+    let manifest_path = root().join("Cargo.toml");
+    let manifest = fs::read_to_string(&manifest_path)
+        .map_err(|e| format!("cannot read {}: {e}", manifest_path.display()))?;
+    let info = npm_package::PackageInfo::from_cargo_toml(&manifest)?;
+    let path = out_dir.join("package.json");
+    fs::write(&path, npm_package::package_json(&info, out_name))?;
+    for file in npm_package::package_files(out_name) {
+        if !out_dir.join(&file).is_file() {
+            return Err(format!(
+                "{} lists {file}, which wasm-bindgen did not write",
+                path.display()
+            )
+            .into());
+        }
+    }
+    println!(
+        "wrote {} (npm package {} {})",
+        path.display(),
+        info.name,
+        info.version
+    );
+    Ok(())
 }
 
 fn ensure_wasm_target() -> Result {
@@ -541,7 +579,11 @@ fn cmd_test() -> Result {
     // The offline-file browser test opens it from file://.
     bundle::bundle(&root)?;
 
-    stage(5, STAGES, "browser tests (node --test tests/browser/)");
+    stage(
+        5,
+        STAGES,
+        "browser tests (node --test tests/browser/; vite.test.mjs: www/pkg in a Vite app)",
+    );
     let browser = root.join("tests/browser");
     if !browser.join("package.json").is_file() {
         println!("skipped: tests/browser/package.json does not exist yet");
