@@ -36,7 +36,7 @@ pub fn correct(index: &Index, stem: &str, letters: usize) -> Option<(TermId, usi
     let mask = letter_mask(stem);
     let mut best: Option<(usize, std::cmp::Reverse<usize>, &str, TermId)> = None;
     for l in len.saturating_sub(max_edits)..=len + max_edits {
-        for &term in index.words_by_len.get(l).map_or(&[][..], Vec::as_slice) {
+        for &term in index.vocab.words_of_len(l) {
             let text = index.single_text(term);
             if (letter_mask(text) ^ mask).count_ones() as usize > 2 * max_edits {
                 continue;
@@ -72,6 +72,7 @@ mod tests {
                 ..Profile::default()
             });
         }
+        idx.seal();
         idx
     }
 

@@ -8,29 +8,9 @@
 
 use crate::model::Profile;
 use crate::params::Params;
+pub use crate::postings::{Posting, Postings, WorkId};
 use crate::text::{Analysis, Analyzer, TermKind};
-use rustc_hash::FxHashMap;
-
-pub type TermId = u32;
-pub type WorkId = u32;
-
-/// One occurrence list entry: a work and the weighted count of the term in it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Posting {
-    pub work: WorkId,
-    pub tf: f32,
-}
-
-/// What a term is, for display and typo tolerance.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Term {
-    Single {
-        text: Box<str>,
-        kind: TermKind,
-    },
-    /// Two adjacent words.
-    Pair(TermId, TermId),
-}
+pub use crate::vocab::{Term, TermId, Vocabulary};
 
 /// Which text of a profile a work document came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,12 +38,8 @@ pub struct Index {
     /// Weighted length of each profile's works merged into one document.
     pub(crate) profile_len: Vec<f32>,
     pub(crate) works: Vec<WorkEntry>,
-    pub(crate) terms: Vec<Term>,
-    pub(crate) postings: Vec<Vec<Posting>>,
-    singles: FxHashMap<Box<str>, TermId>,
-    pairs: FxHashMap<u64, TermId>,
-    /// Alphabetic word terms by length in chars, for typo tolerance.
-    pub(crate) words_by_len: Vec<Vec<TermId>>,
+    pub(crate) vocab: Vocabulary,
+    pub(crate) postings: Postings,
     total_len: f64,
     /// Field weights the works were indexed with.
     weights: FieldWeights,
@@ -72,6 +48,8 @@ pub struct Index {
     /// terms touched so only those are read and reset.
     counts: Vec<f32>,
     touched: Vec<TermId>,
+    /// Scratch: the term ids of the field being added, for its pairs.
+    ids: Vec<TermId>,
     analyzer: Analyzer,
 }
 
@@ -111,17 +89,16 @@ impl Index {
     }
 
     /// Rebuilds an index from its stored parts (see `store.rs`): the
-    /// profiles, each work's weighted length, the terms in id order and
-    /// their postings. Work ranges, profile lengths, the term maps and the
-    /// typo-tolerance lists are derived exactly as [`Index::add`] builds
-    /// them. The caller has checked ids and posting order; this checks the
-    /// counts agree and that no term is listed twice.
+    /// profiles, each work's weighted length, the vocabulary and the
+    /// postings. Work ranges and profile lengths are derived exactly as
+    /// [`Index::add`] builds them. The caller has checked term ids and
+    /// posting order; this checks the counts agree.
     pub(crate) fn from_parts(
         params: &Params,
         profiles: Vec<Profile>,
         work_lens: Vec<f32>,
-        terms: Vec<Term>,
-        postings: Vec<Vec<Posting>>,
+        vocab: Vocabulary,
+        postings: Postings,
     ) -> crate::Result<Index> {
         let mut idx = Index::new(params);
         let mut lens = work_lens.into_iter();
@@ -148,33 +125,8 @@ impl Index {
         if lens.next().is_some() {
             return Err(crate::Error::invalid("more work lengths than works"));
         }
-        if terms.len() != postings.len() {
-            return Err(crate::Error::invalid("terms and postings differ in number"));
-        }
         idx.profiles = profiles;
-        idx.singles.reserve(terms.len());
-        for term in terms {
-            let id = idx.terms.len() as TermId;
-            let fresh = match &term {
-                Term::Single { text, kind } => {
-                    if *kind == TermKind::Word && text.chars().all(char::is_alphabetic) {
-                        let len = text.chars().count();
-                        if idx.words_by_len.len() <= len {
-                            idx.words_by_len.resize(len + 1, Vec::new());
-                        }
-                        idx.words_by_len[len].push(id);
-                    }
-                    idx.singles.insert(text.clone(), id).is_none()
-                }
-                Term::Pair(a, b) => idx.pairs.insert(pair_key(*a, *b), id).is_none(),
-            };
-            if !fresh {
-                return Err(crate::Error::invalid(format!(
-                    "term {id} repeats an earlier term"
-                )));
-            }
-            idx.terms.push(term);
-        }
+        idx.vocab = vocab;
         idx.postings = postings;
         Ok(idx)
     }
@@ -201,47 +153,45 @@ impl Index {
     }
 
     pub fn single(&self, text: &str) -> Option<TermId> {
-        self.singles.get(text).copied()
+        self.vocab.single(text)
     }
 
     pub fn pair(&self, a: TermId, b: TermId) -> Option<TermId> {
-        self.pairs.get(&pair_key(a, b)).copied()
+        self.vocab.pair(a, b)
     }
 
     pub fn df(&self, term: TermId) -> usize {
-        self.postings.get(term as usize).map_or(0, Vec::len)
+        self.postings.df(term)
     }
 
-    /// The weighted count of `term` in `work`, by binary search.
+    /// The weighted count of `term` in `work`.
     pub fn tf(&self, term: TermId, work: WorkId) -> f32 {
-        let Some(list) = self.postings.get(term as usize) else {
-            return 0.0;
-        };
-        match list.binary_search_by_key(&work, |p| p.work) {
-            Ok(i) => list[i].tf,
-            Err(_) => 0.0,
-        }
+        self.postings.tf(term, work)
     }
 
     /// The text of a single (non-pair) term; empty for pairs.
     pub fn single_text(&self, term: TermId) -> &str {
-        match self.terms.get(term as usize) {
-            Some(Term::Single { text, .. }) => text,
-            _ => "",
-        }
+        self.vocab.single_text(term)
     }
 
     /// The text shown for a term: a word stem, a bigram, or two stems.
     pub fn term_text(&self, term: TermId) -> String {
-        match self.terms.get(term as usize) {
+        match self.vocab.get(term) {
             Some(Term::Single { text, .. }) => text.to_string(),
-            Some(Term::Pair(a, b)) => format!("{} {}", self.term_text(*a), self.term_text(*b)),
+            Some(Term::Pair(a, b)) => format!("{} {}", self.term_text(a), self.term_text(b)),
             None => String::new(),
         }
     }
 
+    /// Makes everything added so far visible to the readers above (see
+    /// [`Postings::seal`]); call after adding a batch of profiles.
+    pub fn seal(&mut self) {
+        self.postings.seal(self.vocab.len());
+    }
+
     /// Adds a profile; its works get the next work numbers, so postings
-    /// stay sorted. The caller has checked the id is new.
+    /// stay sorted. The caller has checked the id is new, and calls
+    /// [`Index::seal`] after the batch.
     pub fn add(&mut self, profile: Profile) {
         let p = self.profiles.len() as u32;
         let first = self.works.len() as WorkId;
@@ -279,7 +229,7 @@ impl Index {
         }
         let t = term as usize;
         if self.counts.len() <= t {
-            self.counts.resize(self.terms.len().max(t + 1), 0.0);
+            self.counts.resize(self.vocab.len().max(t + 1), 0.0);
         }
         if self.counts[t] == 0.0 {
             self.touched.push(term);
@@ -289,13 +239,11 @@ impl Index {
 
     fn end_doc(&mut self, profile: u32, source: Source, len: f32) {
         let work = self.works.len() as WorkId;
-        // Sorted so that posting order, and so float sums, never depend on
-        // hash order.
         // Each touched term gets one posting for this work: the order
-        // across terms does not matter, so no sort.
+        // across terms does not matter (sealing groups them by term).
         for &term in &self.touched {
             let tf = std::mem::take(&mut self.counts[term as usize]);
-            self.postings[term as usize].push(Posting { work, tf });
+            self.postings.push(term, Posting { work, tf });
         }
         self.works.push(WorkEntry {
             profile,
@@ -319,10 +267,11 @@ impl Index {
 
     fn add_analysis(&mut self, analysis: &Analysis, weight: f32) -> f32 {
         let tokens = analysis.tokens();
-        let mut ids = Vec::with_capacity(tokens.len());
+        let mut ids = std::mem::take(&mut self.ids);
+        ids.clear();
         let mut len = 0.0;
         for t in tokens {
-            let id = self.intern_single(analysis.term(t), t.kind);
+            let id = self.vocab.intern_single(analysis.term(t), t.kind);
             ids.push(id);
             // Characters repeat what the bigrams say: they add weight, not length.
             let w = if t.kind == TermKind::CjkChar {
@@ -335,52 +284,13 @@ impl Index {
         }
         if self.weights.phrase {
             for (i, j) in analysis.pairs() {
-                let id = self.intern_pair(ids[i], ids[j]);
+                let id = self.vocab.intern_pair(ids[i], ids[j]);
                 self.count(id, weight);
             }
         }
+        self.ids = ids;
         len
     }
-
-    fn new_term(&mut self, term: Term) -> TermId {
-        let id = self.terms.len() as TermId;
-        self.terms.push(term);
-        self.postings.push(Vec::new());
-        id
-    }
-
-    fn intern_single(&mut self, text: &str, kind: TermKind) -> TermId {
-        if let Some(&id) = self.singles.get(text) {
-            return id;
-        }
-        let id = self.new_term(Term::Single {
-            text: text.into(),
-            kind,
-        });
-        self.singles.insert(text.into(), id);
-        if kind == TermKind::Word && text.chars().all(char::is_alphabetic) {
-            let len = text.chars().count();
-            if self.words_by_len.len() <= len {
-                self.words_by_len.resize(len + 1, Vec::new());
-            }
-            self.words_by_len[len].push(id);
-        }
-        id
-    }
-
-    fn intern_pair(&mut self, a: TermId, b: TermId) -> TermId {
-        let key = pair_key(a, b);
-        if let Some(&id) = self.pairs.get(&key) {
-            return id;
-        }
-        let id = self.new_term(Term::Pair(a, b));
-        self.pairs.insert(key, id);
-        id
-    }
-}
-
-fn pair_key(a: TermId, b: TermId) -> u64 {
-    (u64::from(a) << 32) | u64::from(b)
 }
 
 /// A profile gets a card document when it has words of its own to match,
@@ -416,6 +326,7 @@ mod tests {
             "a",
             &[("wing flutter", "flutter of a wing"), ("钛合金", "")],
         ));
+        idx.seal();
         assert_eq!(idx.work_count(), 2);
         let flutter = idx.single("flutter").unwrap();
         // Title weight 2 + abstract weight 1.
@@ -438,6 +349,7 @@ mod tests {
         };
         let mut idx = Index::new(&params);
         idx.add(profile("a", &[("", "钛合金")]));
+        idx.seal();
         assert_eq!(idx.tf(idx.single("钛").unwrap(), 0), 0.5);
         assert_eq!(idx.works[0].len, 2.0);
         let mut off = Index::new(&Params {
@@ -445,6 +357,7 @@ mod tests {
             ..Params::default()
         });
         off.add(profile("a", &[("", "钛合金")]));
+        off.seal();
         assert!(off.single("钛").is_none());
     }
 
@@ -452,7 +365,9 @@ mod tests {
     fn profile_length_is_its_works_merged() {
         let mut idx = Index::new(&Params::default());
         idx.add(profile("a", &[("", "wing flutter"), ("", "heat")]));
+        idx.seal();
         idx.add(profile("b", &[("", "boundary layer flow")]));
+        idx.seal();
         assert_eq!(idx.profile_len, vec![3.0, 3.0]);
         assert_eq!(idx.avg_profile_len(), 3.0);
     }
@@ -463,6 +378,7 @@ mod tests {
         let mut p = profile("a", &[("t", "x y")]);
         p.keywords = vec!["增材制造".into()];
         idx.add(p);
+        idx.seal();
         assert_eq!(idx.work_count(), 2);
         assert_eq!(idx.works[1].source, Source::Card);
         assert_eq!(idx.profile_works, vec![(0, 2)]);
@@ -476,9 +392,10 @@ mod tests {
                 &format!("p{i}"),
                 &[("heat transfer", ""), ("heat", "")],
             ));
+            idx.seal();
         }
         let heat = idx.single("heat").unwrap();
-        let works: Vec<_> = idx.postings[heat as usize].iter().map(|p| p.work).collect();
+        let works: Vec<_> = idx.postings.lists(heat).flatten().map(|p| p.work).collect();
         assert_eq!(works, (0..10).collect::<Vec<_>>());
     }
 }

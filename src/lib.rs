@@ -7,12 +7,15 @@ pub mod index;
 pub mod matcher;
 pub mod model;
 pub mod params;
+pub mod postings;
 pub mod schedule;
 pub mod score;
 pub mod sort;
 pub mod store;
+pub mod strmap;
 pub mod text;
 pub mod view;
+pub mod vocab;
 
 pub use error::{Error, ErrorKind, Result};
 pub use matcher::{Filter, Match, MatchOptions, Matcher};

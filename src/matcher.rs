@@ -306,6 +306,7 @@ impl Matcher {
             for p in new {
                 self.index.add(p);
             }
+            self.index.seal();
         } else {
             let mut all = self.index.profiles().to_vec();
             for (i, p) in replacements {
@@ -316,6 +317,7 @@ impl Matcher {
             for p in all {
                 self.index.add(p);
             }
+            self.index.seal();
         }
         report
     }

@@ -288,25 +288,24 @@ fn add_terms(index: &Index, params: &Params, terms: &[QueryTerm], acc: &mut Accu
     };
     for qt in terms {
         let mut run: Option<(u32, f32)> = None;
-        for p in index
-            .postings
-            .get(qt.term as usize)
-            .map_or(&[][..], Vec::as_slice)
-        {
-            let Some(work) = index.works.get(p.work as usize) else {
-                continue;
-            };
-            if let Some(slot) = acc.works.get_mut(p.work as usize) {
-                *slot += contribution(qt.weight, p.tf, work_norm.factor(work.len));
-            }
-            if merged {
-                match &mut run {
-                    Some((profile, tf)) if *profile == work.profile => *tf += p.tf,
-                    _ => {
-                        if let Some((profile, tf)) = run {
-                            flush(acc, qt.weight, profile, tf);
+        // A slice per segment: a plain loop over each keeps the hot loop tight.
+        for list in index.postings.lists(qt.term) {
+            for p in list {
+                let Some(work) = index.works.get(p.work as usize) else {
+                    continue;
+                };
+                if let Some(slot) = acc.works.get_mut(p.work as usize) {
+                    *slot += contribution(qt.weight, p.tf, work_norm.factor(work.len));
+                }
+                if merged {
+                    match &mut run {
+                        Some((profile, tf)) if *profile == work.profile => *tf += p.tf,
+                        _ => {
+                            if let Some((profile, tf)) = run {
+                                flush(acc, qt.weight, profile, tf);
+                            }
+                            run = Some((work.profile, p.tf));
                         }
-                        run = Some((work.profile, p.tf));
                     }
                 }
             }
@@ -570,6 +569,7 @@ mod tests {
                 ..Default::default()
             });
         }
+        index.seal();
         index
     }
 

@@ -58,7 +58,7 @@
 //! so the file holds each fact once.
 
 use crate::error::{Error, Result};
-use crate::index::{has_card, Index, Posting, Term};
+use crate::index::{has_card, Index, Posting, Postings, Term, TermId, Vocabulary};
 use crate::model::{Kind, Licence, Profile, Work};
 use crate::params::Params;
 use crate::text::TermKind;
@@ -277,24 +277,27 @@ pub fn write(params: &Params, index: &Index) -> Vec<u8> {
     for work in &index.works {
         w.weight(work.len);
     }
-    w.len(index.terms.len());
-    for term in &index.terms {
-        match term {
-            Term::Single { text, kind } => {
-                w.out.push(term_tag(*kind));
+    let terms = index.vocab.len();
+    w.len(terms);
+    for id in 0..terms as TermId {
+        match index.vocab.get(id) {
+            Some(Term::Single { text, kind }) => {
+                w.out.push(term_tag(kind));
                 w.str(text);
             }
-            Term::Pair(a, b) => {
+            Some(Term::Pair(a, b)) => {
                 w.out.push(PAIR_TAG);
-                w.varint(u64::from(*a));
-                w.varint(u64::from(*b));
+                w.varint(u64::from(a));
+                w.varint(u64::from(b));
             }
+            None => {}
         }
     }
-    for list in &index.postings {
-        w.len(list.len());
+    for term in 0..terms as TermId {
+        w.len(index.postings.df(term));
+        let list = index.postings.lists(term).flatten();
         let mut prev = 0;
-        for (i, p) in list.iter().enumerate() {
+        for (i, p) in list.enumerate() {
             let gap = if i == 0 {
                 p.work
             } else {
@@ -606,10 +609,11 @@ pub fn read(bytes: &[u8]) -> Result<(Params, Index)> {
     }
 
     let nt = r.count(2, "term count")?;
-    let mut terms = Vec::with_capacity(nt);
-    for id in 0..nt {
+    let mut vocab = Vocabulary::default();
+    vocab.reserve(nt);
+    for id in 0..nt as TermId {
         let tag = r.u8("term tag")?;
-        let term = match tag {
+        let fresh = match tag {
             0..=3 => {
                 let text = r.str("term text")?;
                 if text.is_empty() {
@@ -621,35 +625,39 @@ pub fn read(bytes: &[u8]) -> Result<(Params, Index)> {
                     2 => TermKind::Cjk,
                     _ => TermKind::CjkChar,
                 };
-                Term::Single {
-                    text: text.into(),
-                    kind,
-                }
+                let fresh = vocab.single(&text).is_none();
+                vocab.push_single(&text, kind);
+                fresh
             }
             PAIR_TAG => {
                 let a = r.u32("pair term id")?;
                 let b = r.u32("pair term id")?;
-                let single = |t: u32| {
-                    (t as usize) < id && matches!(terms.get(t as usize), Some(Term::Single { .. }))
-                };
+                let single = |t: u32| matches!(vocab.get(t), Some(Term::Single { .. }));
                 if !(single(a) && single(b)) {
                     return Err(corrupt(format!(
                         "pair term {id} refers to terms {a} and {b}, which are not earlier single terms"
                     )));
                 }
-                Term::Pair(a, b)
+                let fresh = vocab.pair(a, b).is_none();
+                vocab.push_pair(a, b);
+                fresh
             }
             t => return Err(corrupt(format!("term {id} has an unknown tag {t}"))),
         };
-        terms.push(term);
+        if !fresh {
+            return Err(corrupt(format!("term {id} repeats an earlier term")));
+        }
     }
 
+    // Read straight into the flat layout the matcher uses: no list per term.
     let works = work_count as u64;
-    let mut postings = Vec::with_capacity(nt);
+    let mut offsets = Vec::with_capacity(nt + 1);
+    offsets.push(0u32);
+    let mut entries: Vec<Posting> = Vec::new();
     for term in 0..nt {
         // A posting takes at least 2 bytes (gap, tf).
         let df = r.count(2, "posting count")?;
-        let mut list = Vec::with_capacity(df);
+        entries.reserve(df);
         let mut prev: u64 = 0;
         for i in 0..df {
             let gap = r.varint("posting")?;
@@ -671,13 +679,15 @@ pub fn read(bytes: &[u8]) -> Result<(Params, Index)> {
             if tf <= 0.0 {
                 return Err(corrupt(format!("term {term} has a zero frequency")));
             }
-            list.push(Posting {
+            entries.push(Posting {
                 work: work as u32,
                 tf,
             });
             prev = work;
         }
-        postings.push(list);
+        let end = u32::try_from(entries.len())
+            .map_err(|_| corrupt("more postings than an index can hold"))?;
+        offsets.push(end);
     }
     if r.remaining() != 0 {
         return Err(corrupt(format!(
@@ -685,7 +695,8 @@ pub fn read(bytes: &[u8]) -> Result<(Params, Index)> {
             r.remaining()
         )));
     }
-    let index = Index::from_parts(&params, profiles, lens, terms, postings).map_err(corrupt)?;
+    let postings = Postings::from_parts(offsets, entries);
+    let index = Index::from_parts(&params, profiles, lens, vocab, postings).map_err(corrupt)?;
     Ok((params, index))
 }
 

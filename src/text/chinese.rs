@@ -41,8 +41,26 @@ const STOP_BIGRAMS: &[&str] = &[
     "然后", "由于", "目前", "能够", "这些", "这种", "进行", "通过", "采用", "需要", "非常",
 ];
 
-fn is_stop_bigram(bigram: &str) -> bool {
-    STOP_BIGRAMS.binary_search(&bigram).is_ok()
+/// A bigram as one number, for the stop list: a look-up compares integers
+/// rather than strings (it runs for every bigram indexed).
+fn bigram_key(a: char, b: char) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+fn is_stop_bigram(a: char, b: char) -> bool {
+    static KEYS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        let mut keys: Vec<u64> = STOP_BIGRAMS
+            .iter()
+            .filter_map(|s| {
+                let mut c = s.chars();
+                Some(bigram_key(c.next()?, c.next()?))
+            })
+            .collect();
+        keys.sort_unstable();
+        keys
+    });
+    keys.binary_search(&bigram_key(a, b)).is_ok()
 }
 
 /// Calls `emit(start, end)` with byte offsets, relative to `run`, of each
@@ -53,41 +71,40 @@ pub fn run_terms(run: &str, mut emit: impl FnMut(usize, usize)) {
 
 /// As [`run_terms`]; with `chars`, also calls `emit(start, end, true)` for
 /// each character of a run of two or more (the lone-character unigram of a
-/// one-character run is a regular term, `false`).
+/// one-character run is a regular term, `false`), after the run's bigrams.
 pub fn run_terms_with_chars(run: &str, chars_too: bool, mut emit: impl FnMut(usize, usize, bool)) {
-    let mut chars = run.char_indices().peekable();
-    // Sub-runs between function characters.
-    let mut sub: Vec<(usize, usize)> = Vec::new();
-    loop {
-        let next = chars.next();
-        let split = match next {
-            None => true,
-            Some((_, c)) => is_function_char(c),
+    // The sub-run between function characters being read: where it
+    // starts, its last character and where that starts, its length.
+    let mut start = 0;
+    let mut last: Option<(usize, char)> = None;
+    let mut chars = 0usize;
+    let flush =
+        |start: usize, end: usize, chars: usize, emit: &mut dyn FnMut(usize, usize, bool)| {
+            if chars == 1 {
+                emit(start, end, false);
+            } else if chars_too && chars > 1 {
+                for (at, c) in run[start..end].char_indices() {
+                    emit(start + at, start + at + c.len_utf8(), true);
+                }
+            }
         };
-        if split {
-            if sub.len() == 1 {
-                emit(sub[0].0, sub[0].1, false);
-            } else {
-                for pair in sub.windows(2) {
-                    let (start, end) = (pair[0].0, pair[1].1);
-                    if !is_stop_bigram(&run[start..end]) {
-                        emit(start, end, false);
-                    }
-                }
-                if chars_too {
-                    for &(start, end) in &sub {
-                        emit(start, end, true);
-                    }
-                }
-            }
-            sub.clear();
-            if next.is_none() {
-                break;
-            }
-        } else if let Some((at, c)) = next {
-            sub.push((at, at + c.len_utf8()));
+    for (at, c) in run.char_indices() {
+        if is_function_char(c) {
+            flush(start, at, chars, &mut emit);
+            start = at + c.len_utf8();
+            last = None;
+            chars = 0;
+            continue;
         }
+        if let Some((prev_at, prev)) = last {
+            if !is_stop_bigram(prev, c) {
+                emit(prev_at, at + c.len_utf8(), false);
+            }
+        }
+        last = Some((at, c));
+        chars += 1;
     }
+    flush(start, run.len(), chars, &mut emit);
 }
 
 #[cfg(test)]

@@ -6,8 +6,9 @@
 //! the same surface forms recur across a corpus and stemming dominates the
 //! cost of indexing English.
 
+use crate::strmap::StrMap;
 use rust_stemmers::{Algorithm, Stemmer};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use std::sync::OnceLock;
 
 /// Sorted, for binary search.
@@ -224,18 +225,19 @@ const STEM_CACHE_LIMIT: usize = 200_000;
 /// Snowball English with a cache of surface form → stem.
 pub struct EnglishStemmer {
     stemmer: Stemmer,
-    /// Surface form → index into `stems`: a copied index ends the borrow
-    /// of the map, so a hit costs one look-up.
-    cache: FxHashMap<Box<str>, u32>,
-    stems: Vec<Box<str>>,
+    /// Surface form → where its stem is in `stems` (or [`STOPWORD`]): a
+    /// copied range ends the borrow of the map, so a hit costs one look-up.
+    cache: StrMap<(u32, u32)>,
+    /// All cached stems, one after another.
+    stems: String,
 }
 
 impl Default for EnglishStemmer {
     fn default() -> Self {
         EnglishStemmer {
             stemmer: Stemmer::create(Algorithm::English),
-            cache: FxHashMap::default(),
-            stems: Vec::new(),
+            cache: StrMap::default(),
+            stems: String::new(),
         }
     }
 }
@@ -249,22 +251,23 @@ impl EnglishStemmer {
         if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
             return (!is_stopword(word)).then_some(word);
         }
-        if let Some(&i) = self.cache.get(word) {
-            return self.stems.get(i as usize).map(|s| &**s);
+        if let Some((start, end)) = self.cache.get(word) {
+            return (start != STOPWORD).then(|| self.stems.get(start as usize..end as usize))?;
         }
         if self.cache.len() >= STEM_CACHE_LIMIT {
             self.cache.clear();
             self.stems.clear();
         }
         if is_stopword(word) {
-            self.cache.insert(word.into(), STOPWORD);
+            self.cache.insert(word, (STOPWORD, STOPWORD));
             return None;
         }
         // Possessive apostrophes: Snowball handles `'s` itself.
-        self.stems.push(self.stemmer.stem(word).into());
-        self.cache
-            .insert(word.into(), (self.stems.len() - 1) as u32);
-        self.stems.last().map(|s| &**s)
+        let start = self.stems.len();
+        self.stems.push_str(&self.stemmer.stem(word));
+        let end = self.stems.len();
+        self.cache.insert(word, (start as u32, end as u32));
+        self.stems.get(start..end)
     }
 
     /// The stem of a folded word, stopword or not.
