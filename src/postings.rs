@@ -7,14 +7,15 @@
 //!
 //! Indexing appends postings to a log; [`Postings::seal`] sorts the log
 //! by term (a counting sort, stable, so works stay in order) into a new
-//! segment. Profiles arrive in batches (the page loads a file in chunks),
-//! so several segments can exist, each covering a later range of works; a
-//! term's postings are its lists in each segment, in order. Segments are
-//! merged as a binary counter merges carries: a new segment at least half
-//! the size of the one before it is merged into it, in place. So a corpus
-//! loaded in `n` batches keeps at most about log₂ n segments and every
-//! posting is moved about log₂ n times, where merging every batch into one
-//! array would move the whole index once per batch.
+//! segment. Profiles arrive in batches (the page loads a file in chunks of
+//! 2,000 lines), so several segments can exist, each covering a later
+//! range of works; a term's postings are its lists in each segment, in
+//! order. A batch's segment lists only the terms it has, so it costs
+//! memory in proportion to the batch, not to the vocabulary; segments are
+//! never merged while loading (merging needs the old and the new arrays
+//! at once, and WebAssembly memory, once grown, stays grown), except that
+//! past [`MAX_SEGMENTS`] they are merged into one, which bounds the
+//! look-ups a query makes. A prebuilt index loads as one segment.
 
 use crate::vocab::TermId;
 
@@ -29,49 +30,53 @@ pub struct Posting {
 
 const EMPTY: Posting = Posting { work: 0, tf: 0.0 };
 
+/// Postings per block of the log (12 bytes each).
+const LOG_BLOCK: usize = 1 << 15;
+
+/// Segments kept before they are merged into one: a query looks each of
+/// its terms up once per segment.
+pub const MAX_SEGMENTS: usize = 16;
+
 #[derive(Debug, Default)]
 struct Segment {
     /// The smallest work number in this segment.
     first_work: WorkId,
-    /// Term `t`'s postings are `entries[offsets[t]..offsets[t + 1]]`;
-    /// terms at or past `offsets.len() - 1` have none in this segment.
-    offsets: Vec<u32>,
+    /// The terms with postings here, increasing; `None` when every term
+    /// below `starts.len() - 1` is listed (a merged or prebuilt segment),
+    /// so a term's position is its id.
+    terms: Option<Vec<TermId>>,
+    /// The `i`-th listed term's postings are `entries[starts[i]..starts[i + 1]]`.
+    starts: Vec<u32>,
     entries: Vec<Posting>,
 }
 
 impl Segment {
-    fn start(&self, term: usize) -> usize {
-        let last = self.offsets.len().saturating_sub(1);
-        self.offsets.get(term.min(last)).map_or(0, |&o| o as usize)
+    fn position(&self, term: TermId) -> Option<usize> {
+        match &self.terms {
+            Some(terms) => terms.binary_search(&term).ok(),
+            None => ((term as usize) + 1 < self.starts.len()).then_some(term as usize),
+        }
     }
 
     fn list(&self, term: TermId) -> &[Posting] {
-        let t = term as usize;
-        self.entries
-            .get(self.start(t)..self.start(t + 1))
-            .unwrap_or(&[])
+        let Some(i) = self.position(term) else {
+            return &[];
+        };
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&s), Some(&e)) => self.entries.get(s as usize..e as usize).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 
-    /// Appends `later` (whose works all come after this segment's) to this
-    /// segment in place: each term's list becomes its list here followed
-    /// by its list in `later`. Terms are moved from the last to the first,
-    /// each to a position at or after its old one, so no list is
-    /// overwritten before it has moved.
-    fn append(&mut self, later: Segment, terms: usize) {
-        let (mine, theirs) = (self.entries.len(), later.entries.len());
-        self.entries.resize(mine + theirs, EMPTY);
-        let mut offsets = vec![0u32; terms + 1];
-        offsets[terms] = (mine + theirs) as u32;
-        for t in (0..terms).rev() {
-            let (a, a_end) = (self.start(t), self.start(t + 1));
-            let (b, b_end) = (later.start(t), later.start(t + 1));
-            let to = a + b;
-            offsets[t] = to as u32;
-            self.entries.copy_within(a..a_end, to);
-            let after = to + (a_end - a);
-            self.entries[after..after + (b_end - b)].copy_from_slice(&later.entries[b..b_end]);
-        }
-        self.offsets = offsets;
+    /// Each listed term with its postings, in term order.
+    fn lists(&self) -> impl Iterator<Item = (TermId, &[Posting])> + '_ {
+        self.starts.windows(2).enumerate().map(|(i, w)| {
+            let term = match &self.terms {
+                Some(terms) => terms[i],
+                None => i as TermId,
+            };
+            (term, &self.entries[w[0] as usize..w[1] as usize])
+        })
     }
 }
 
@@ -79,28 +84,41 @@ impl Segment {
 pub struct Postings {
     /// In work order: each segment's works come after the previous one's.
     segments: Vec<Segment>,
-    /// Postings added since the last [`Postings::seal`], in work order.
-    log: Vec<(TermId, Posting)>,
+    /// Postings added since the last [`Postings::seal`], in work order,
+    /// in blocks of [`LOG_BLOCK`]: one growing vector would, at each
+    /// doubling, hold its old and new arrays at once, and WebAssembly
+    /// memory keeps that peak for good.
+    log: Vec<Vec<(TermId, Posting)>>,
+    /// Scratch for sealing: postings per term, dense by term id.
+    counts: Vec<u32>,
 }
 
 impl Postings {
-    /// One segment from a prebuilt index: its offsets (where each term's
-    /// list starts, then the end) and entries, each term's works
-    /// increasing (the caller checked).
-    pub fn from_parts(offsets: Vec<u32>, entries: Vec<Posting>) -> Postings {
+    /// One segment from a prebuilt index: where each term's list starts
+    /// (one offset per term, then the end) and the entries, each term's
+    /// works increasing (the caller checked).
+    pub fn from_parts(starts: Vec<u32>, entries: Vec<Posting>) -> Postings {
         let first_work = entries.iter().map(|p| p.work).min().unwrap_or(0);
         Postings {
             segments: vec![Segment {
                 first_work,
-                offsets,
+                terms: None,
+                starts,
                 entries,
             }],
-            log: Vec::new(),
+            ..Postings::default()
         }
     }
 
     pub fn push(&mut self, term: TermId, posting: Posting) {
-        self.log.push((term, posting));
+        match self.log.last_mut() {
+            Some(block) if block.len() < LOG_BLOCK => block.push((term, posting)),
+            _ => {
+                let mut block = Vec::with_capacity(LOG_BLOCK);
+                block.push((term, posting));
+                self.log.push(block);
+            }
+        }
     }
 
     /// Whether every added posting has been sealed into a segment (the
@@ -110,47 +128,78 @@ impl Postings {
     }
 
     /// Sorts the postings added since the last call into a segment of
-    /// their own and merges segments as described in the module docs.
-    /// `terms` is the vocabulary's size.
+    /// their own (see the module docs). `terms` is the vocabulary's size.
     pub fn seal(&mut self, terms: usize) {
-        let Some(&(_, first)) = self.log.first() else {
+        let Some(&(_, first)) = self.log.first().and_then(|b| b.first()) else {
             return;
         };
-        let mut offsets = vec![0u32; terms + 1];
-        for &(t, _) in &self.log {
-            offsets[t as usize + 1] += 1;
+        let counts = &mut self.counts;
+        counts.clear();
+        counts.resize(terms, 0);
+        for &(t, _) in self.log.iter().flatten() {
+            counts[t as usize] += 1;
         }
-        for t in 0..terms {
-            offsets[t + 1] += offsets[t];
+        // Listed terms, and each one's start; `counts` becomes the
+        // position of each term's next posting.
+        let mut listed = Vec::new();
+        let mut starts = vec![0u32];
+        let mut at = 0u32;
+        for (t, count) in counts.iter_mut().enumerate() {
+            if *count > 0 {
+                listed.push(t as TermId);
+                let n = *count;
+                *count = at;
+                at += n;
+                starts.push(at);
+            }
         }
-        let mut next = offsets.clone();
-        let mut entries = vec![EMPTY; self.log.len()];
-        for &(t, p) in &self.log {
-            let slot = &mut next[t as usize];
+        let mut entries = vec![EMPTY; at as usize];
+        for &(t, p) in self.log.iter().flatten() {
+            let slot = &mut counts[t as usize];
             entries[*slot as usize] = p;
             *slot += 1;
         }
-        self.log.clear();
+        self.log = Vec::new();
         self.segments.push(Segment {
             first_work: first.work,
-            offsets,
+            terms: Some(listed),
+            starts,
             entries,
         });
-        while let [.., before, last] = &self.segments[..] {
-            if last.entries.len() * 2 < before.entries.len() {
-                break;
-            }
-            if let Some(last) = self.segments.pop() {
-                if let Some(before) = self.segments.last_mut() {
-                    before.append(last, terms);
-                }
-            }
+        if self.segments.len() > MAX_SEGMENTS {
+            self.merge_all(terms);
         }
     }
 
-    /// Releases the log's spare capacity (once loading is done).
+    /// Merges every segment into one listing all `terms`.
+    fn merge_all(&mut self, terms: usize) {
+        let total = self.len();
+        let mut entries = Vec::with_capacity(total);
+        let mut starts = Vec::with_capacity(terms + 1);
+        starts.push(0u32);
+        let mut cursors: Vec<_> = self.segments.iter().map(|s| s.lists().peekable()).collect();
+        for t in 0..terms as TermId {
+            for lists in &mut cursors {
+                if let Some((_, list)) = lists.next_if(|&(term, _)| term == t) {
+                    entries.extend_from_slice(list);
+                }
+            }
+            starts.push(entries.len() as u32);
+        }
+        drop(cursors);
+        let first_work = self.segments.first().map_or(0, |s| s.first_work);
+        self.segments = vec![Segment {
+            first_work,
+            terms: None,
+            starts,
+            entries,
+        }];
+    }
+
+    /// Releases scratch memory (once loading is done).
     pub fn shrink_to_fit(&mut self) {
         self.log = Vec::new();
+        self.counts = Vec::new();
     }
 
     /// A term's postings, as one slice per segment, in work order.
@@ -241,11 +290,15 @@ mod tests {
                 work += 1;
             }
             batched.seal(terms);
-            assert!(batched.segments.len() <= 8, "{}", batched.segments.len());
+            assert!(batched.segments.len() <= MAX_SEGMENTS);
         }
         whole.seal(terms);
         assert_eq!(whole.segments.len(), 1);
         assert!(batched.segments.len() > 1, "the test should leave segments");
+        assert!(
+            batched.segments[0].terms.is_none(),
+            "and should have merged"
+        );
         for t in 0..terms as u32 {
             assert_eq!(list(&batched, t), list(&whole, t), "term {t}");
             for w in 0..work {

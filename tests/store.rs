@@ -248,6 +248,28 @@ fn a_loaded_matcher_can_take_more_profiles() {
     assert!(everything(&fresh, &challenges) == everything(&loaded, &challenges));
 }
 
+/// Loading in batches (as the page does, a few thousand lines at a time)
+/// leaves the postings in several segments, merged past a limit; results
+/// and the written index must not depend on it.
+#[test]
+fn batches_of_any_size_give_the_same_matcher() {
+    let all = generated(300);
+    let whole = built(all.clone(), Params::default());
+    let challenges = queries(&all);
+    let expected = everything(&whole, &challenges);
+    for batch in [1, 7, 64] {
+        let mut m = Matcher::new(Params::default()).unwrap();
+        for chunk in all.chunks(batch) {
+            m.add_profiles(chunk.to_vec());
+        }
+        assert!(
+            everything(&m, &challenges) == expected,
+            "batches of {batch} differ"
+        );
+        assert_eq!(m.write_index(), whole.write_index(), "batches of {batch}");
+    }
+}
+
 fn small_file() -> Vec<u8> {
     built(fixture_profiles()[..3].to_vec(), Params::default()).write_index()
 }
