@@ -4,6 +4,7 @@
 //! python3 ../shared/tools/make_perf_corpus.py 10000 /tmp/perf10k
 //! cargo run --release --example bench -- /tmp/perf10k
 //! cargo run --release --example bench -- /tmp/perf10k --build-only --runs 1
+//! cargo run --release --example bench -- /tmp/perf100k --index /tmp/perf100k/data.cmx
 //! ```
 //! Parsing the profiles' JSONL and building the index (analysis of every
 //! work) are timed separately, as is each challenge against every profile
@@ -12,7 +13,8 @@
 //! shape of the peers' benchmark. `--build-only` parses and builds once
 //! per run and skips the challenges: the case to run under a profiler
 //! (`valgrind --tool=callgrind`), whose instruction counts do not depend
-//! on the machine's load.
+//! on the machine's load. `--index FILE` loads a prebuilt index (`coopmatch
+//! index`) instead of parsing and building, and times that load.
 
 use coopmatch::import::{read_challenges, read_profiles};
 use coopmatch::{MatchOptions, Matcher, Params};
@@ -31,17 +33,20 @@ struct Args {
     dir: String,
     runs: usize,
     build_only: bool,
+    index: Option<String>,
 }
 
 fn args() -> Result<Args, String> {
-    let usage = "usage: bench DATA_DIR [--runs N] [--build-only]";
+    let usage = "usage: bench DATA_DIR [--runs N] [--build-only] [--index FILE.cmx]";
     let mut dir = None;
+    let mut index = None;
     let mut runs = 3;
     let mut build_only = false;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--build-only" => build_only = true,
+            "--index" => index = Some(it.next().ok_or(usage)?),
             "--runs" => {
                 runs = it
                     .next()
@@ -57,6 +62,7 @@ fn args() -> Result<Args, String> {
         dir: dir.ok_or(usage)?,
         runs,
         build_only,
+        index,
     })
 }
 
@@ -65,32 +71,54 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         dir,
         runs,
         build_only,
+        index,
     } = args()?;
-    let profiles_text = std::fs::read_to_string(format!("{dir}/profiles.jsonl"))?;
-    let mut parses = Vec::new();
-    let mut builds = Vec::new();
     let mut matcher = None;
-    let mut count = 0;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let profiles = read_profiles(&profiles_text, None)?.records;
-        parses.push(millis_since(t));
-        count = profiles.len();
-        let t = Instant::now();
-        let mut m = Matcher::new(Params::default())?;
-        m.add_profiles(profiles);
-        builds.push(millis_since(t));
-        // Dropping the previous matcher is not part of a build.
-        drop(matcher.replace(m));
-    }
-    parses.sort_by(f64::total_cmp);
-    builds.sort_by(f64::total_cmp);
+    let summary = match index {
+        Some(file) => {
+            let bytes = std::fs::read(&file)?;
+            let mut loads = Vec::new();
+            for _ in 0..runs {
+                let t = Instant::now();
+                let m = Matcher::from_index(&bytes)?;
+                loads.push(millis_since(t));
+                drop(matcher.replace(m));
+            }
+            loads.sort_by(f64::total_cmp);
+            format!(
+                "\"lib\":\"coopmatch-native\",\"profiles\":{},\"index_mb\":{:.1},\"load_index_ms\":{:.1}",
+                matcher.as_ref().map_or(0, Matcher::len),
+                bytes.len() as f64 / 1e6,
+                percentile(&loads, 0.5)
+            )
+        }
+        None => {
+            let profiles_text = std::fs::read_to_string(format!("{dir}/profiles.jsonl"))?;
+            let mut parses = Vec::new();
+            let mut builds = Vec::new();
+            let mut count = 0;
+            for _ in 0..runs {
+                let t = Instant::now();
+                let profiles = read_profiles(&profiles_text, None)?.records;
+                parses.push(millis_since(t));
+                count = profiles.len();
+                let t = Instant::now();
+                let mut m = Matcher::new(Params::default())?;
+                m.add_profiles(profiles);
+                builds.push(millis_since(t));
+                // Dropping the previous matcher is not part of a build.
+                drop(matcher.replace(m));
+            }
+            parses.sort_by(f64::total_cmp);
+            builds.sort_by(f64::total_cmp);
+            format!(
+                "\"lib\":\"coopmatch-native\",\"profiles\":{count},\"parse_ms\":{:.1},\"build_ms\":{:.1}",
+                percentile(&parses, 0.5),
+                percentile(&builds, 0.5),
+            )
+        }
+    };
     let m = matcher.ok_or("no matcher")?;
-    let summary = format!(
-        "\"lib\":\"coopmatch-native\",\"profiles\":{count},\"parse_ms\":{:.1},\"build_ms\":{:.1}",
-        percentile(&parses, 0.5),
-        percentile(&builds, 0.5),
-    );
     if build_only {
         println!("{{{summary}}}");
         return Ok(());

@@ -2,7 +2,7 @@
 //! `coopmatch index` and loaded in the browser without analysing any text
 //! again.
 //!
-//! # Format, version 1
+//! # Format, version 2
 //!
 //! All integers are little-endian. `varint` is unsigned LEB128 (at most 10
 //! bytes, no overlong final zero byte); `str` is a varint byte length then
@@ -16,7 +16,8 @@
 //! ```text
 //! header (28 bytes)
 //!   magic     8 bytes   89 'C' 'M' 'X' 0D 0A 1A 0A   (PNG-style: catches text-mode mangling)
-//!   version   u32       1
+//!   version   u32       2 (version 1 files, without the posting total,
+//!                       are still read)
 //!   length    u64       byte length of the payload that follows
 //!   checksum  u64       of the payload: FNV-1a 64 in four lanes of 8-byte
 //!                       words (see [`checksum`])
@@ -40,6 +41,8 @@
 //!               u8 tag 0 word, 1 code, 2 CJK, 3 CJK character: then str text
 //!               u8 tag 4 pair: then varint a, varint b (ids of earlier
 //!               single terms)
+//!   total     varint: the number of postings that follow (so the loader
+//!             allocates their array once, at its final size)
 //!   postings  for each term, in id order: varint df, then df × (varint
 //!             gap, weight tf); the first gap is the work id, later gaps
 //!             are differences to the previous work id (so at least 1)
@@ -66,7 +69,9 @@ use crate::text::TermKind;
 /// The first 8 bytes of every index file.
 pub const MAGIC: [u8; 8] = [0x89, b'C', b'M', b'X', 0x0D, 0x0A, 0x1A, 0x0A];
 /// The format version this build writes and reads.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+/// The oldest format version this build still reads.
+pub const OLDEST_READABLE: u32 = 1;
 /// Header size: magic, version, payload length, checksum.
 pub const HEADER_LEN: usize = 8 + 4 + 8 + 8;
 
@@ -263,6 +268,11 @@ fn unzigzag(v: u32) -> i32 {
 
 /// Writes the index and the parameters it was built with as a `.cmx` file.
 pub fn write(params: &Params, index: &Index) -> Vec<u8> {
+    write_version(params, index, VERSION)
+}
+
+/// [`write`] in an older format version (for the test that it still loads).
+fn write_version(params: &Params, index: &Index, version: u32) -> Vec<u8> {
     let mut w = Writer { out: Vec::new() };
     let list = params_list(params);
     w.len(list.len());
@@ -293,6 +303,9 @@ pub fn write(params: &Params, index: &Index) -> Vec<u8> {
             None => {}
         }
     }
+    if version >= 2 {
+        w.len(index.postings.len());
+    }
     for term in 0..terms as TermId {
         w.len(index.postings.df(term));
         let list = index.postings.lists(term).flatten();
@@ -311,7 +324,7 @@ pub fn write(params: &Params, index: &Index) -> Vec<u8> {
     let payload = w.out;
     let mut file = Vec::with_capacity(HEADER_LEN + payload.len());
     file.extend_from_slice(&MAGIC);
-    file.extend_from_slice(&VERSION.to_le_bytes());
+    file.extend_from_slice(&version.to_le_bytes());
     file.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     file.extend_from_slice(&checksum(&payload).to_le_bytes());
     file.extend_from_slice(&payload);
@@ -438,8 +451,8 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Checks the header and the checksum; returns the payload.
-fn payload(bytes: &[u8]) -> Result<&[u8]> {
+/// Checks the header and the checksum; returns the format version and the payload.
+fn payload(bytes: &[u8]) -> Result<(u32, &[u8])> {
     let magic_len = bytes.len().min(MAGIC.len());
     if bytes.get(..magic_len) != MAGIC.get(..magic_len) {
         return Err(Error::parse(
@@ -466,10 +479,10 @@ fn payload(bytes: &[u8]) -> Result<&[u8]> {
     let version = word(4)?;
     let length = word(8)?;
     let stored_sum = word(8)?;
-    if version != u64::from(VERSION) {
+    if !(u64::from(OLDEST_READABLE)..=u64::from(VERSION)).contains(&version) {
         return Err(Error::parse(format!(
-            "index format version {version} is not supported: this build reads version {VERSION}; \
-             rebuild the index with this version of `coopmatch index`"
+            "index format version {version} is not supported: this build reads versions \
+             {OLDEST_READABLE} to {VERSION}; rebuild the index with this version of `coopmatch index`"
         )));
     }
     let have = (bytes.len() - HEADER_LEN) as u64;
@@ -491,7 +504,7 @@ fn payload(bytes: &[u8]) -> Result<&[u8]> {
             "the index file is corrupted: its checksum does not match its contents",
         ));
     }
-    Ok(payload)
+    Ok((version as u32, payload))
 }
 
 fn read_params(r: &mut Reader) -> Result<Params> {
@@ -578,7 +591,7 @@ fn read_profile(r: &mut Reader) -> Result<Profile> {
 
 /// Reads a `.cmx` file: the parameters it was built with and the index.
 pub fn read(bytes: &[u8]) -> Result<(Params, Index)> {
-    let payload = payload(bytes)?;
+    let (version, payload) = payload(bytes)?;
     let mut r = Reader {
         data: payload,
         pos: 0,
@@ -653,10 +666,20 @@ pub fn read(bytes: &[u8]) -> Result<(Params, Index)> {
     let works = work_count as u64;
     let mut offsets = Vec::with_capacity(nt + 1);
     offsets.push(0u32);
-    let mut entries: Vec<Posting> = Vec::new();
+    // Version 1 has no total: its array grows (to twice its size at worst).
+    let total = match version {
+        1 => None,
+        _ => Some(r.count(2, "posting total")?),
+    };
+    let mut entries: Vec<Posting> = Vec::with_capacity(total.unwrap_or(0));
     for term in 0..nt {
         // A posting takes at least 2 bytes (gap, tf).
         let df = r.count(2, "posting count")?;
+        if total.is_some_and(|t| entries.len() + df > t) {
+            return Err(corrupt(format!(
+                "term {term} has more postings than the file's total"
+            )));
+        }
         entries.reserve(df);
         let mut prev: u64 = 0;
         for i in 0..df {
@@ -689,6 +712,9 @@ pub fn read(bytes: &[u8]) -> Result<(Params, Index)> {
             .map_err(|_| corrupt("more postings than an index can hold"))?;
         offsets.push(end);
     }
+    if total.is_some_and(|t| t != entries.len()) {
+        return Err(corrupt("the postings are fewer than the file's total"));
+    }
     if r.remaining() != 0 {
         return Err(corrupt(format!(
             "{} bytes left over after the postings",
@@ -720,6 +746,23 @@ mod tests {
         }
         // Zero-length input still mixes the four lanes.
         assert_ne!(checksum(b""), checksum(&[0]));
+    }
+
+    #[test]
+    fn version_1_files_still_load() {
+        let mut m = crate::Matcher::new(Params::default()).unwrap();
+        let profiles =
+            crate::import::read_profiles(include_str!("../tests/fixtures/profiles.jsonl"), None)
+                .unwrap()
+                .records;
+        m.add_profiles(profiles);
+        let current = m.write_index();
+        let (params, index) = read(&current).unwrap();
+        let old = write_version(&params, &index, 1);
+        assert_eq!(old[8], 1);
+        assert!(old.len() < current.len());
+        let from_old = crate::Matcher::from_index(&old).unwrap();
+        assert_eq!(from_old.write_index(), current);
     }
 
     #[test]

@@ -37,15 +37,20 @@ fn inline_key(key: &str) -> Option<u128> {
     // Two word loads, the second overlapping the first and shifted so it
     // holds only the bytes after them: no loop and no `memcpy` call (this
     // runs for every term indexed).
+    // Assembled from bytes (the compiler makes each one load): a slice
+    // copy into an array became a `memcpy` call in WebAssembly, where
+    // these look-ups were then the largest cost of indexing.
     let word = |at: usize| -> u64 {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[at..at + 8]);
-        u64::from_le_bytes(w)
+        b[at..at + 8]
+            .iter()
+            .rev()
+            .fold(0u64, |w, &byte| (w << 8) | u64::from(byte))
     };
     let half = |at: usize| -> u32 {
-        let mut w = [0u8; 4];
-        w.copy_from_slice(&b[at..at + 4]);
-        u32::from_le_bytes(w)
+        b[at..at + 4]
+            .iter()
+            .rev()
+            .fold(0u32, |w, &byte| (w << 8) | u32::from(byte))
     };
     Some(match len {
         0..=3 => b

@@ -313,14 +313,16 @@ fn wrong_magic_and_version_have_their_own_messages() {
     let bytes = small_file();
     let e = Matcher::from_index(b"{\"id\": \"p1\"}\n").err().unwrap();
     assert!(e.to_string().contains("not a coopmatch index file"), "{e}");
-    let mut v2 = bytes.clone();
-    v2[8] = 2;
-    let e = Matcher::from_index(&v2).err().unwrap();
-    assert!(
-        e.to_string()
-            .contains("index format version 2 is not supported"),
-        "{e}"
-    );
+    for version in [0, store::VERSION + 1] {
+        let mut other = bytes.clone();
+        other[8..12].copy_from_slice(&version.to_le_bytes());
+        let e = Matcher::from_index(&other).err().unwrap();
+        assert!(
+            e.to_string()
+                .contains(&format!("index format version {version} is not supported")),
+            "{e}"
+        );
+    }
     let mut extra = bytes.clone();
     extra.push(0);
     let e = Matcher::from_index(&extra).err().unwrap();
@@ -391,11 +393,24 @@ fn crafted_files_give_errors() {
         // Invalid UTF-8 in a term.
         (vec![0, 0, 1, 0, 1, 0xff, 0], "UTF-8"),
         // A posting for work 0 when there are no works.
-        (vec![0, 0, 1, 0, 1, b'a', 1, 0, 4], "only 0 works"),
+        (vec![0, 0, 1, 0, 1, b'a', 1, 1, 0, 4], "only 0 works"),
+        // A posting total that does not match the lists.
+        // (One profile "a" with one empty work; one term.)
+        (
+            vec![
+                0, 1, 1, b'a', 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, b'a', 2, 1, 0, 4, 0,
+            ],
+            "fewer than the file's total",
+        ),
+        (
+            vec![0, 0, 1, 0, 1, b'a', 0, 1, 0, 4],
+            "more postings than the file's total",
+        ),
+        (vec![0, 0, 0, 0xff, 0xff, 0x03], "posting total"),
         // An unknown parameter.
         (vec![1, 1, b'x', 1, b'1', 0, 0], "unknown parameter"),
         // Bytes left over.
-        (vec![0, 0, 0, 7], "left over"),
+        (vec![0, 0, 0, 0, 7], "left over"),
     ];
     for (payload, want) in cases {
         let mut file = MAGIC.to_vec();

@@ -10,6 +10,13 @@
 
 /// Folds one character, pushing its replacement(s) to `out`.
 #[inline]
+/// False for the big blocks of uncased scripts (kana, CJK ideographs,
+/// Hangul syllables), so Chinese text skips the Unicode case tables
+/// (a table search per character, the larger part of folding CJK text).
+fn may_be_cased(c: char) -> bool {
+    !matches!(c, '\u{3040}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}')
+}
+
 fn fold(c: char, mut out: impl FnMut(char)) {
     let c = match c {
         // Full-width ASCII block.
@@ -28,7 +35,7 @@ fn fold(c: char, mut out: impl FnMut(char)) {
     };
     if c.is_ascii() {
         out(c.to_ascii_lowercase());
-    } else if c.is_uppercase() {
+    } else if may_be_cased(c) && c.is_uppercase() {
         c.to_lowercase().for_each(out);
     } else {
         out(c);
@@ -82,7 +89,7 @@ impl Normalized {
         }
         if !offsets {
             for c in input.chars() {
-                if c.is_uppercase() {
+                if may_be_cased(c) && c.is_uppercase() {
                     self.upper.push(self.text.len() as u32);
                 }
                 fold(c, |f| self.text.push(f));
@@ -141,6 +148,15 @@ impl Normalized {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_uncased_blocks_have_no_case() {
+        for c in ('\u{3040}'..='\u{9FFF}').chain('\u{AC00}'..='\u{D7AF}') {
+            assert!(!c.is_uppercase() && !c.is_lowercase(), "{c:?}");
+            assert!(!may_be_cased(c));
+        }
+        assert!(may_be_cased('Ａ') && may_be_cased('Ä') && may_be_cased('Ω'));
+    }
 
     #[test]
     fn full_width_letters_digits_and_brackets_fold() {
