@@ -99,7 +99,7 @@ pub fn explain(
         })
         .collect();
     sort::sort_by(&mut works, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let k = params.top_works.min(works.len()).max(1);
+    let k = crate::score::works_averaged(params, works.len()).max(1);
     // The profile score blends the mean of the best works with the merged
     // document; each term's part does the same, so the parts still add up.
     let m = params.merged_weight;

@@ -19,6 +19,13 @@ pub struct Params {
     pub keyword_weight: f32,
     /// Weight of a profile's summary. Range 0–10; default 1.
     pub summary_weight: f32,
+    /// Count inverse document frequency over profiles (how many profiles'
+    /// works use a term) rather than over works. Profiles are what is
+    /// ranked: a word that one lab uses in 40 of its works is specific to
+    /// that lab, not common, and a word that every lab uses says nothing
+    /// however few works each. When every profile has one work the two are
+    /// the same. Applies per query. Default on; off counts works.
+    pub profile_idf: bool,
     /// Term-frequency saturation: how quickly repeats of a word stop
     /// adding. Small = one mention is nearly enough. Range 0.01–10;
     /// default 1.2.
@@ -28,8 +35,18 @@ pub struct Params {
     pub b: f32,
     /// How many of a profile's best works are averaged into its score: the
     /// literature finds the mean of the few best works beats both the single
-    /// best and all works merged. Range 1–50; default 3.
+    /// best and all works merged. Range 1–50; default 3. With
+    /// `grow_top_works`, a profile of more than `top_works²` works averages
+    /// its best `√n` instead (see there).
     pub top_works: usize,
+    /// Let a profile with many works average more of its best ones: `k =
+    /// max(top_works, round(√n))` for `n` works (capped at 50), so 16 works
+    /// average 4, 100 works 10. The best 3 of 500 works is an extreme value
+    /// that says as much about the profile's size as about its topic; a
+    /// share that grows with `n`, but slower, keeps a large profile's best
+    /// works the evidence. Profiles of up to `top_works²` works (9 by
+    /// default) are unchanged. Default on.
+    pub grow_top_works: bool,
     /// Share of a profile's score that comes from all its works merged into
     /// one document (the rest is the mean of its best works). The merged
     /// score rewards a profile whose works together cover the challenge,
@@ -94,9 +111,11 @@ impl Default for Params {
             abstract_weight: 1.0,
             keyword_weight: 2.0,
             summary_weight: 1.0,
+            profile_idf: true,
             k1: 1.2,
             b: 0.75,
             top_works: 3,
+            grow_top_works: true,
             merged_weight: 0.3,
             phrase_weight: 0.5,
             fuzzy: true,
@@ -166,9 +185,11 @@ impl Params {
             "abstract_weight" => self.abstract_weight = num()?,
             "keyword_weight" => self.keyword_weight = num()?,
             "summary_weight" => self.summary_weight = num()?,
+            "profile_idf" => self.profile_idf = flag()?,
             "k1" => self.k1 = num()?,
             "b" => self.b = num()?,
             "top_works" => self.top_works = int()?,
+            "grow_top_works" => self.grow_top_works = flag()?,
             "merged_weight" => self.merged_weight = num()?,
             "phrase_weight" => self.phrase_weight = num()?,
             "fuzzy" => self.fuzzy = flag()?,
@@ -254,6 +275,10 @@ mod tests {
         p.set("phraseWeight", "0.25").unwrap();
         p.set("fuzzy", "false").unwrap();
         assert_eq!((p.top_works, p.phrase_weight, p.fuzzy), (5, 0.25, false));
+        p.set("profileIdf", "off").unwrap();
+        p.set("grow_top_works", "false").unwrap();
+        assert!(!p.profile_idf && !p.grow_top_works);
+        assert!(p.set("profile_idf", "2").is_err());
         assert!(p.set("k1", "abc").is_err());
         assert!(p.set("b", "2").is_err());
         assert!(p.set("colour", "1").is_err());

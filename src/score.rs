@@ -8,9 +8,11 @@
 //! the challenge's total `weight × idf` over the terms the corpus knows,
 //! so a work's score is the share of the challenge's information it
 //! matches, in [0, 1): a 0.5 means half of what the challenge says is
-//! matched, whatever its length or language. A profile's score is the mean
-//! of its `top_works` best works (fewer when it has fewer), as the
-//! literature on expert finding recommends, blended (`merged_weight`) with
+//! matched, whatever its length or language. The idf counts profiles, the
+//! units ranked, rather than works ([`idf`]). A profile's score is the mean
+//! of its `top_works` best works (fewer when it has fewer, more when it has
+//! many: [`works_averaged`]), as the literature on expert finding
+//! recommends, blended (`merged_weight`) with
 //! the same score for all its works merged into one document, which
 //! rewards works that together cover the challenge. Both are shares of the
 //! same total, so the blend stays in [0, 1) and comparable.
@@ -78,11 +80,42 @@ pub fn length_curve(terms: usize, half: f32) -> f32 {
     n * n / (n * n + half * half)
 }
 
-/// BM25 inverse document frequency: never negative.
-pub fn idf(index: &Index, term: TermId) -> f32 {
-    let n = index.work_count() as f32;
-    let df = index.df(term) as f32;
+/// BM25 inverse document frequency, `ln(1 + (N − df + ½) / (df + ½))`:
+/// never negative. With `profile_idf` (the default) `N` and `df` count
+/// profiles: the number of profiles, and how many of them have a work (or
+/// card) with the term. Profiles are what is ranked, so a word that one
+/// lab writes in many of its works is specific, and one that every lab
+/// uses is not; a corpus of one work per profile gets the same values
+/// either way. Without it they count works.
+pub fn idf(index: &Index, params: &Params, term: TermId) -> f32 {
+    let (n, df) = if params.profile_idf {
+        (index.profile_works.len(), profile_df(index, term))
+    } else {
+        (index.work_count(), index.df(term))
+    };
+    let (n, df) = (n as f32, df as f32);
     ln(1.0 + (n - df + 0.5) / (df + 0.5))
+}
+
+/// How many profiles have `term` in at least one of their works: the
+/// number of runs of one profile in its posting list, since a profile's
+/// works are numbered consecutively and postings are sorted by work. When
+/// every profile has exactly one work (or card) this is the work count,
+/// without reading the list.
+pub fn profile_df(index: &Index, term: TermId) -> usize {
+    if index.profile_works.len() == index.work_count() {
+        return index.df(term);
+    }
+    let mut df = 0;
+    let mut last = None;
+    for p in index.postings.lists(term).flatten() {
+        let profile = index.works.get(p.work as usize).map(|w| w.profile);
+        if profile != last {
+            df += 1;
+            last = profile;
+        }
+    }
+    df
 }
 
 /// `ln` and `powf` through `f64`: the `f32` versions come from different
@@ -193,7 +226,7 @@ impl Query {
             .into_iter()
             .map(|(term, (count, added))| QueryTerm {
                 term,
-                weight: query_tf(count) * powf(idf(index, term), idf_power),
+                weight: query_tf(count) * powf(idf(index, params, term), idf_power),
                 added,
             })
             .filter(|t| t.weight > 0.0)
@@ -450,7 +483,7 @@ pub fn feedback(
         }
         for (term, tf) in counts {
             *candidates.entry(term).or_insert(0.0) +=
-                doc_weight * tf / len.max(1.0) * idf(index, term);
+                doc_weight * tf / len.max(1.0) * idf(index, params, term);
         }
     }
     let in_query = |t: TermId| query.terms.binary_search_by_key(&t, |q| q.term).is_ok();
@@ -484,6 +517,20 @@ pub fn feedback(
     acc.scale(1.0 / query.norm);
 }
 
+/// How many of a profile's `works` best scores its score averages:
+/// `top_works`, fewer when it has fewer works, and with `grow_top_works`
+/// `round(√works)` when that is more (at most 50), so that a profile of
+/// hundreds of works is not judged by the extreme few of them, while one
+/// of up to `top_works²` works is judged as before.
+pub fn works_averaged(params: &Params, works: usize) -> usize {
+    let grown = if params.grow_top_works {
+        ((works as f64).sqrt().round() as usize).min(50)
+    } else {
+        0
+    };
+    params.top_works.max(grown).min(works)
+}
+
 /// Mean of the best `top_works` scores among `scores` (fewer when there are
 /// fewer works).
 pub fn aggregate(scores: &[f32], top_works: usize) -> f32 {
@@ -507,8 +554,8 @@ pub fn aggregate(scores: &[f32], top_works: usize) -> f32 {
     best.iter().sum::<f32>() / k as f32
 }
 
-/// Each profile's score: the mean of its best works, blended with its
-/// merged-document score by `merged_weight`.
+/// Each profile's score: the mean of its best works ([`works_averaged`]),
+/// blended with its merged-document score by `merged_weight`.
 pub fn profile_scores(index: &Index, params: &Params, acc: &Accumulator) -> Vec<f32> {
     let m = params.merged_weight;
     index
@@ -519,7 +566,7 @@ pub fn profile_scores(index: &Index, params: &Params, acc: &Accumulator) -> Vec<
             let best = acc
                 .works
                 .get(a as usize..b as usize)
-                .map_or(0.0, |s| aggregate(s, params.top_works));
+                .map_or(0.0, |s| aggregate(s, works_averaged(params, s.len())));
             let merged = acc.merged.get(p).copied().unwrap_or(0.0);
             ((1.0 - m) * best + m * merged).clamp(0.0, 1.0)
         })
@@ -652,6 +699,105 @@ mod tests {
         assert!(ratio(&long) > ratio(&short));
         // `wing` and `studi`; the pair is not in the index.
         assert_eq!(short.own_terms, 2);
+    }
+
+    #[test]
+    fn profile_idf_counts_profiles_not_works() {
+        let params = Params::default();
+        // `flutter` and `wing` are both in three works; `flutter` only in
+        // one profile's.
+        let index = index_of(
+            &[
+                &["flutter wing", "flutter heat", "flutter drag"],
+                &["wing"],
+                &["wing drag"],
+                &["heat"],
+            ],
+            &params,
+        );
+        let t = |w: &str| index.single(w).unwrap();
+        assert_eq!(index.df(t("flutter")), index.df(t("wing")));
+        assert_eq!(
+            (
+                profile_df(&index, t("flutter")),
+                profile_df(&index, t("wing"))
+            ),
+            (1, 3)
+        );
+        assert!(idf(&index, &params, t("flutter")) > idf(&index, &params, t("wing")));
+        let by_works = Params {
+            profile_idf: false,
+            ..params
+        };
+        assert_eq!(
+            idf(&index, &by_works, t("flutter")),
+            idf(&index, &by_works, t("wing"))
+        );
+        // One work per profile: the same idf either way.
+        let single = index_of(&[&["flutter wing"], &["wing"], &["heat"]], &params);
+        for w in ["flutter", "wing", "heat"] {
+            let term = single.single(w).unwrap();
+            assert_eq!(profile_df(&single, term), single.df(term));
+            assert_eq!(idf(&single, &params, term), idf(&single, &by_works, term));
+        }
+    }
+
+    #[test]
+    fn works_averaged_grows_as_the_root_of_many_works() {
+        let params = Params::default();
+        let k = |n| works_averaged(&params, n);
+        assert_eq!([k(0), k(1), k(2), k(3), k(9), k(12)], [0, 1, 2, 3, 3, 3]);
+        assert_eq!(
+            [k(13), k(16), k(100), k(500), k(100_000)],
+            [4, 4, 10, 22, 50]
+        );
+        let fixed = Params {
+            grow_top_works: false,
+            ..params
+        };
+        assert_eq!(works_averaged(&fixed, 500), 3);
+        let wide = Params {
+            top_works: 20,
+            ..params
+        };
+        assert_eq!(
+            [works_averaged(&wide, 100), works_averaged(&wide, 900)],
+            [20, 30]
+        );
+    }
+
+    #[test]
+    fn a_profile_of_many_works_averages_more_of_them() {
+        let params = Params {
+            merged_weight: 0.0,
+            feedback: false,
+            ..Params::default()
+        };
+        // Sixteen works, four about the challenge: averages its best 4.
+        let mut big: Vec<&str> = vec!["wing flutter"; 4];
+        big.extend(["boundary layer"; 12]);
+        let index = index_of(&[&big], &params);
+        let challenge = crate::model::Challenge {
+            title: "wing flutter".into(),
+            ..Default::default()
+        };
+        let query = Query::new(&index, &params, &challenge, &mut Analyzer::new());
+        let mut acc = Accumulator::default();
+        score_works(&index, &params, &query, &mut acc);
+        let best = acc.works[0];
+        assert!(best > 0.0 && acc.works[4] == 0.0);
+        assert_eq!(
+            profile_scores(&index, &params, &acc),
+            vec![aggregate(&acc.works, 4)]
+        );
+        // Three of the four matching is a lower score than the top 3 mean.
+        big[3] = "boundary layer";
+        let index = index_of(&[&big], &params);
+        let mut acc = Accumulator::default();
+        let query = Query::new(&index, &params, &challenge, &mut Analyzer::new());
+        score_works(&index, &params, &query, &mut acc);
+        let s = profile_scores(&index, &params, &acc)[0];
+        assert!((s - acc.works[0] * 0.75).abs() < 1e-6, "{s}");
     }
 
     #[test]

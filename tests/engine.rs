@@ -142,8 +142,14 @@ fn highlights_point_at_the_matched_words() {
         marked.contains(&"钛合金") && marked.contains(&"增材制造"),
         "{marked:?}"
     );
-    let best = &view.works[0];
-    let work = &r.profile.works[best.index as usize];
+    // The evidence includes the work on laser-melted Ti-6Al-4V (the card,
+    // whose keywords and summary name the topic, may come before it).
+    let (best, work) = view
+        .works
+        .iter()
+        .filter_map(|w| Some((w, r.profile.works.get(usize::try_from(w.index).ok()?)?)))
+        .find(|(_, work)| work.title.contains("Ti-6Al-4V"))
+        .unwrap();
     let in_title: Vec<&str> = best
         .title_spans
         .iter()
@@ -288,4 +294,46 @@ fn empty_matcher_and_empty_challenge_give_no_results() {
         )
         .unwrap()
         .is_empty());
+}
+
+#[test]
+fn explanation_of_a_profile_with_many_works_adds_up() {
+    // Twenty works (more than top_works² = 9): the profile averages its
+    // best round(√20) = 4, and the explanation must split that same score.
+    let words = [
+        "钛合金",
+        "激光",
+        "增材制造",
+        "titanium",
+        "additive",
+        "manufacturing",
+        "孔隙",
+    ];
+    let works = (0..20)
+        .map(|i| coopmatch::Work {
+            // Work i matches the first i % 8 words: distinct scores, so the
+            // mean of the best 4 differs from the mean of the best 3.
+            title: format!("{} 土壤 水分", words[..i % 8].join(" ")),
+            ..Default::default()
+        })
+        .collect();
+    let lab = coopmatch::Profile {
+        id: "lab".into(),
+        name: "Lab".into(),
+        works,
+        ..Default::default()
+    };
+    let (mut m, _) = fixtures();
+    m.add_profiles(vec![lab]);
+    let c = Challenge {
+        id: "c".into(),
+        title: "钛合金 激光 增材制造 titanium additive manufacturing 孔隙".into(),
+        ..Default::default()
+    };
+    let r = m.match_challenge(&c, &explained()).unwrap();
+    let lab = r.iter().find(|x| x.profile.id == "lab").unwrap();
+    let e = lab.explanation.as_ref().unwrap();
+    let sum: f32 = e.terms.iter().map(|t| t.score).sum();
+    assert!(lab.score > 0.0);
+    assert!((sum - lab.score).abs() < 1e-5, "{sum} vs {}", lab.score);
 }
