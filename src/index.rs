@@ -90,7 +90,7 @@ impl Index {
 
     /// Rebuilds an index from its stored parts (see `store.rs`): the
     /// profiles, each work's weighted length, the vocabulary and the
-    /// postings. Work ranges and profile lengths are derived exactly as
+    /// postings (where each term's list starts, and the lists). Work ranges and profile lengths are derived exactly as
     /// [`Index::add`] builds them. The caller has checked term ids and
     /// posting order; this checks the counts agree.
     pub(crate) fn from_parts(
@@ -98,7 +98,8 @@ impl Index {
         profiles: Vec<Profile>,
         work_lens: Vec<f32>,
         vocab: Vocabulary,
-        postings: Postings,
+        posting_starts: Vec<u32>,
+        postings: Vec<Posting>,
     ) -> crate::Result<Index> {
         let mut idx = Index::new(params);
         let mut lens = work_lens.into_iter();
@@ -127,7 +128,10 @@ impl Index {
         }
         idx.profiles = profiles;
         idx.vocab = vocab;
-        idx.postings = postings;
+        let works = &idx.works;
+        idx.postings = Postings::from_parts(posting_starts, postings, |w| {
+            works.get(w as usize).map_or(u32::MAX, |e| e.profile)
+        });
         Ok(idx)
     }
 
@@ -164,6 +168,11 @@ impl Index {
         self.postings.df(term)
     }
 
+    /// Number of profiles whose works (or card) have the term.
+    pub fn profile_df(&self, term: TermId) -> usize {
+        self.postings.profile_df(term)
+    }
+
     /// The weighted count of `term` in `work`.
     pub fn tf(&self, term: TermId, work: WorkId) -> f32 {
         self.postings.tf(term, work)
@@ -186,7 +195,10 @@ impl Index {
     /// Makes everything added so far visible to the readers above (see
     /// [`Postings::seal`]); call after adding a batch of profiles.
     pub fn seal(&mut self) {
-        self.postings.seal(self.vocab.len());
+        let works = &self.works;
+        self.postings.seal(self.vocab.len(), |w| {
+            works.get(w as usize).map_or(u32::MAX, |e| e.profile)
+        });
     }
 
     /// Adds a profile; its works get the next work numbers, so postings

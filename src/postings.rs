@@ -91,21 +91,34 @@ pub struct Postings {
     log: Vec<Vec<(TermId, Posting)>>,
     /// Scratch for sealing: postings per term, dense by term id.
     counts: Vec<u32>,
+    /// For each term, how many profiles have it in at least one work (the
+    /// document frequency that `profile_idf` scoring uses), counted as
+    /// segments are sealed: a batch holds whole profiles, so the counts of
+    /// segments add up.
+    profile_df: Vec<u32>,
 }
 
 impl Postings {
     /// One segment from a prebuilt index: where each term's list starts
     /// (one offset per term, then the end) and the entries, each term's
     /// works increasing (the caller checked).
-    pub fn from_parts(starts: Vec<u32>, entries: Vec<Posting>) -> Postings {
+    pub fn from_parts(
+        starts: Vec<u32>,
+        entries: Vec<Posting>,
+        profile_of: impl Fn(WorkId) -> u32,
+    ) -> Postings {
         let first_work = entries.iter().map(|p| p.work).min().unwrap_or(0);
+        let segment = Segment {
+            first_work,
+            terms: None,
+            starts,
+            entries,
+        };
+        let mut profile_df = Vec::new();
+        count_profiles(&segment, &profile_of, &mut profile_df);
         Postings {
-            segments: vec![Segment {
-                first_work,
-                terms: None,
-                starts,
-                entries,
-            }],
+            segments: vec![segment],
+            profile_df,
             ..Postings::default()
         }
     }
@@ -128,8 +141,9 @@ impl Postings {
     }
 
     /// Sorts the postings added since the last call into a segment of
-    /// their own (see the module docs). `terms` is the vocabulary's size.
-    pub fn seal(&mut self, terms: usize) {
+    /// their own (see the module docs). `terms` is the vocabulary's size;
+    /// `profile_of` gives a work's profile.
+    pub fn seal(&mut self, terms: usize, profile_of: impl Fn(WorkId) -> u32) {
         let Some(&(_, first)) = self.log.first().and_then(|b| b.first()) else {
             return;
         };
@@ -160,12 +174,14 @@ impl Postings {
             *slot += 1;
         }
         self.log = Vec::new();
-        self.segments.push(Segment {
+        let segment = Segment {
             first_work: first.work,
             terms: Some(listed),
             starts,
             entries,
-        });
+        };
+        count_profiles(&segment, &profile_of, &mut self.profile_df);
+        self.segments.push(segment);
         if self.segments.len() > MAX_SEGMENTS {
             self.merge_all(terms);
         }
@@ -207,6 +223,13 @@ impl Postings {
         self.segments.iter().map(move |s| s.list(term))
     }
 
+    /// Number of profiles whose works have the term.
+    pub fn profile_df(&self, term: TermId) -> usize {
+        self.profile_df
+            .get(term as usize)
+            .map_or(0, |&n| n as usize)
+    }
+
     /// Number of works the term occurs in.
     pub fn df(&self, term: TermId) -> usize {
         self.lists(term).map(<[Posting]>::len).sum()
@@ -235,6 +258,26 @@ impl Postings {
     }
 }
 
+/// Adds to `counts[t]` the number of distinct profiles in the segment's
+/// list of each term `t`: the runs of one profile, since a profile's works
+/// are numbered consecutively and lists are sorted by work.
+fn count_profiles(segment: &Segment, profile_of: impl Fn(WorkId) -> u32, counts: &mut Vec<u32>) {
+    for (term, list) in segment.lists() {
+        let t = term as usize;
+        if counts.len() <= t {
+            counts.resize(t + 1, 0);
+        }
+        let mut last = None;
+        for p in list {
+            let profile = profile_of(p.work);
+            if last != Some(profile) {
+                counts[t] += 1;
+                last = Some(profile);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,12 +301,13 @@ mod tests {
         ps.push(0, p(0, 2.0));
         ps.push(1, p(1, 3.0));
         ps.push(2, p(2, 4.0));
-        ps.seal(3);
+        ps.seal(3, |w| w);
         assert_eq!(list(&ps, 0), vec![(0, 2.0)]);
         assert_eq!(list(&ps, 1), vec![(0, 1.0), (1, 3.0)]);
         assert_eq!(list(&ps, 2), vec![(2, 4.0)]);
         assert_eq!(list(&ps, 7), vec![]);
         assert_eq!(ps.df(1), 2);
+        assert_eq!(ps.profile_df(1), 2);
         assert_eq!(ps.tf(1, 1), 3.0);
         assert_eq!(ps.tf(1, 2), 0.0);
     }
@@ -289,10 +333,10 @@ mod tests {
                 }
                 work += 1;
             }
-            batched.seal(terms);
+            batched.seal(terms, |w| w);
             assert!(batched.segments.len() <= MAX_SEGMENTS);
         }
-        whole.seal(terms);
+        whole.seal(terms, |w| w);
         assert_eq!(whole.segments.len(), 1);
         assert!(batched.segments.len() > 1, "the test should leave segments");
         assert!(
@@ -301,6 +345,7 @@ mod tests {
         );
         for t in 0..terms as u32 {
             assert_eq!(list(&batched, t), list(&whole, t), "term {t}");
+            assert_eq!(batched.profile_df(t), whole.profile_df(t), "term {t}");
             for w in 0..work {
                 assert_eq!(batched.tf(t, w), whole.tf(t, w), "term {t} work {w}");
             }
@@ -310,10 +355,19 @@ mod tests {
 
     #[test]
     fn prebuilt_lists_read_back() {
-        let ps = Postings::from_parts(vec![0, 2, 2, 3], vec![p(0, 1.0), p(4, 2.0), p(2, 5.0)]);
+        let ps = Postings::from_parts(
+            vec![0, 2, 2, 3],
+            vec![p(0, 1.0), p(4, 2.0), p(2, 5.0)],
+            |w| w / 4,
+        );
         assert_eq!(list(&ps, 0), vec![(0, 1.0), (4, 2.0)]);
         assert_eq!(list(&ps, 1), vec![]);
         assert_eq!(ps.tf(2, 2), 5.0);
         assert_eq!(ps.len(), 3);
+        // Works 0 and 4 belong to profiles 0 and 1.
+        assert_eq!(
+            (ps.profile_df(0), ps.profile_df(1), ps.profile_df(2)),
+            (2, 0, 1)
+        );
     }
 }

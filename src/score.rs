@@ -97,25 +97,10 @@ pub fn idf(index: &Index, params: &Params, term: TermId) -> f32 {
     ln(1.0 + (n - df + 0.5) / (df + 0.5))
 }
 
-/// How many profiles have `term` in at least one of their works: the
-/// number of runs of one profile in its posting list, since a profile's
-/// works are numbered consecutively and postings are sorted by work. When
-/// every profile has exactly one work (or card) this is the work count,
-/// without reading the list.
+/// How many profiles have `term` in at least one of their works (counted
+/// when the postings are sealed, see [`crate::postings`]).
 pub fn profile_df(index: &Index, term: TermId) -> usize {
-    if index.profile_works.len() == index.work_count() {
-        return index.df(term);
-    }
-    let mut df = 0;
-    let mut last = None;
-    for p in index.postings.lists(term).flatten() {
-        let profile = index.works.get(p.work as usize).map(|w| w.profile);
-        if profile != last {
-            df += 1;
-            last = profile;
-        }
-    }
-    df
+    index.profile_df(term)
 }
 
 /// `ln` and `powf` through `f64`: the `f32` versions come from different

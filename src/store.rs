@@ -61,7 +61,7 @@
 //! so the file holds each fact once.
 
 use crate::error::{Error, Result};
-use crate::index::{has_card, Index, Posting, Postings, Term, TermId, Vocabulary};
+use crate::index::{has_card, Index, Posting, Term, TermId, Vocabulary};
 use crate::model::{Kind, Licence, Profile, Work};
 use crate::params::Params;
 use crate::text::TermKind;
@@ -725,8 +725,8 @@ pub fn read(bytes: &[u8]) -> Result<(Params, Index)> {
             r.remaining()
         )));
     }
-    let postings = Postings::from_parts(offsets, entries);
-    let index = Index::from_parts(&params, profiles, lens, vocab, postings).map_err(corrupt)?;
+    let index =
+        Index::from_parts(&params, profiles, lens, vocab, offsets, entries).map_err(corrupt)?;
     Ok((params, index))
 }
 
