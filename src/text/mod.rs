@@ -153,19 +153,20 @@ impl Analyzer {
                     clause += 1;
                     let run = &self.norm.text[piece.start..piece.end];
                     let (norm, out) = (&self.norm, &mut self.out);
+                    let offsets = !self.skip_offsets;
                     chinese::run_terms_with_chars(run, self.cjk_chars, |s, e, char| {
                         let (s, e) = (piece.start + s, piece.start + e);
-                        out.push(
-                            &norm.text[s..e],
-                            if char {
-                                TermKind::CjkChar
-                            } else {
-                                TermKind::Cjk
-                            },
-                            norm.origin(s),
-                            norm.origin_end(e, text),
-                            clause,
-                        );
+                        let (start, end) = if offsets {
+                            (norm.origin(s), norm.origin_end(e, text))
+                        } else {
+                            (0, 0)
+                        };
+                        let kind = if char {
+                            TermKind::CjkChar
+                        } else {
+                            TermKind::Cjk
+                        };
+                        out.push(&norm.text[s..e], kind, start, end, clause);
                     });
                     clause += 1;
                 }
@@ -197,22 +198,25 @@ impl Analyzer {
     fn word(&mut self, piece: Piece, clause: u32, text: &str) {
         let surface = &self.norm.text[piece.start..piece.end];
         let has_digit = surface.bytes().any(|b| b.is_ascii_digit());
-        let has_letter = surface.chars().any(char::is_alphabetic);
         // Single letters are initials and list markers, not topics.
         if !has_digit && surface.chars().nth(1).is_none() {
             return;
         }
-        let Some(term) = self.stemmer.term(surface) else {
-            return;
-        };
-        let (start, end) = (
-            self.norm.origin(piece.start),
-            self.norm.origin_end(piece.end, text),
-        );
-        let kind = if has_digit && has_letter {
+        let kind = if has_digit && surface.chars().any(char::is_alphabetic) {
             TermKind::Code
         } else {
             TermKind::Word
+        };
+        let Some(term) = self.stemmer.term(surface) else {
+            return;
+        };
+        let (start, end) = if self.skip_offsets {
+            (0, 0)
+        } else {
+            (
+                self.norm.origin(piece.start),
+                self.norm.origin_end(piece.end, text),
+            )
         };
         self.out.push(term, kind, start, end, clause);
     }
@@ -243,6 +247,23 @@ impl Analyzer {
             }
         }
         let norm = &self.norm.text;
+        // A lone word can only start a standard (`ISO 9001`): letters, at
+        // most five, followed by a space. Most words are neither, and leave
+        // here without being copied.
+        if last == first {
+            let p = pieces[first];
+            let followed_by_space = pieces
+                .get(first + 1)
+                .is_some_and(|s| s.kind == PieceKind::Space);
+            if p.end - p.start > MAX_STANDARD_PREFIX
+                || !followed_by_space
+                || !norm.as_bytes()[p.start..p.end]
+                    .iter()
+                    .all(u8::is_ascii_alphabetic)
+            {
+                return;
+            }
+        }
         self.joined.clear();
         for p in pieces[first..=last].iter().step_by(2) {
             self.joined.push_str(&norm[p.start..p.end]);
