@@ -10,8 +10,8 @@
 //! segment. Profiles arrive in batches (the page loads a file in chunks of
 //! 2,000 lines), so several segments can exist, each covering a later
 //! range of works; a term's postings are its lists in each segment, in
-//! order. A batch's segment lists only the terms it has, so it costs
-//! memory in proportion to the batch, not to the vocabulary; segments are
+//! order. A batch's segment lists only the terms it has (a bitmap of the
+//! vocabulary, see [`RankedSet`]), so it costs little beyond its postings; segments are
 //! never merged while loading (merging needs the old and the new arrays
 //! at once, and WebAssembly memory, once grown, stays grown), except that
 //! past [`MAX_SEGMENTS`] they are merged into one, which bounds the
@@ -37,14 +37,66 @@ const LOG_BLOCK: usize = 1 << 15;
 /// its terms up once per segment.
 pub const MAX_SEGMENTS: usize = 16;
 
+/// A set of term ids as a bitmap with a running count per 64-bit word, so
+/// the position of a term among the set's members (its rank) is two reads
+/// and a popcount: 1 bit per vocabulary term plus 4 bytes per 64, where a
+/// sorted list of ids cost 4 bytes per member and a binary search.
+#[derive(Debug, Default)]
+struct RankedSet {
+    words: Vec<u64>,
+    /// `before[i]`: members in `words[..i]`.
+    before: Vec<u32>,
+}
+
+impl RankedSet {
+    /// From increasing ids.
+    fn from_sorted(ids: impl IntoIterator<Item = TermId>, universe: usize) -> RankedSet {
+        let mut words = vec![0u64; universe.div_ceil(64)];
+        for id in ids {
+            if let Some(w) = words.get_mut(id as usize / 64) {
+                *w |= 1 << (id % 64);
+            }
+        }
+        let mut before = Vec::with_capacity(words.len());
+        let mut count = 0u32;
+        for w in &words {
+            before.push(count);
+            count += w.count_ones();
+        }
+        RankedSet { words, before }
+    }
+
+    fn rank(&self, id: TermId) -> Option<usize> {
+        let i = id as usize / 64;
+        let word = *self.words.get(i)?;
+        let bit = 1u64 << (id % 64);
+        (word & bit != 0)
+            .then(|| self.before[i] as usize + (word & (bit - 1)).count_ones() as usize)
+    }
+
+    /// The members, increasing.
+    fn iter(&self) -> impl Iterator<Item = TermId> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &w)| {
+            let mut rest = w;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros();
+                    rest &= rest - 1;
+                    (i * 64) as TermId + bit
+                })
+            })
+        })
+    }
+}
+
 #[derive(Debug, Default)]
 struct Segment {
     /// The smallest work number in this segment.
     first_work: WorkId,
-    /// The terms with postings here, increasing; `None` when every term
-    /// below `starts.len() - 1` is listed (a merged or prebuilt segment),
-    /// so a term's position is its id.
-    terms: Option<Vec<TermId>>,
+    /// The terms with postings here; `None` when every term below
+    /// `starts.len() - 1` is listed (a merged or prebuilt segment), so a
+    /// term's position is its id.
+    terms: Option<RankedSet>,
     /// The `i`-th listed term's postings are `entries[starts[i]..starts[i + 1]]`.
     starts: Vec<u32>,
     entries: Vec<Posting>,
@@ -53,7 +105,7 @@ struct Segment {
 impl Segment {
     fn position(&self, term: TermId) -> Option<usize> {
         match &self.terms {
-            Some(terms) => terms.binary_search(&term).ok(),
+            Some(terms) => terms.rank(term),
             None => ((term as usize) + 1 < self.starts.len()).then_some(term as usize),
         }
     }
@@ -70,13 +122,12 @@ impl Segment {
 
     /// Each listed term with its postings, in term order.
     fn lists(&self) -> impl Iterator<Item = (TermId, &[Posting])> + '_ {
-        self.starts.windows(2).enumerate().map(|(i, w)| {
-            let term = match &self.terms {
-                Some(terms) => terms[i],
-                None => i as TermId,
-            };
-            (term, &self.entries[w[0] as usize..w[1] as usize])
-        })
+        let ids: Box<dyn Iterator<Item = TermId> + '_> = match &self.terms {
+            Some(terms) => Box::new(terms.iter()),
+            None => Box::new(0..self.starts.len().saturating_sub(1) as TermId),
+        };
+        ids.zip(self.starts.windows(2))
+            .map(|(term, w)| (term, &self.entries[w[0] as usize..w[1] as usize]))
     }
 }
 
@@ -176,7 +227,7 @@ impl Postings {
         self.log = Vec::new();
         let segment = Segment {
             first_work: first.work,
-            terms: Some(listed),
+            terms: Some(RankedSet::from_sorted(listed, terms)),
             starts,
             entries,
         };
@@ -351,6 +402,20 @@ mod tests {
             }
         }
         assert_eq!(batched.len(), whole.len());
+    }
+
+    #[test]
+    fn ranked_set_ranks_and_lists_its_members() {
+        let ids = [0, 1, 63, 64, 65, 127, 128, 1000];
+        let set = RankedSet::from_sorted(ids, 1001);
+        for (i, &id) in ids.iter().enumerate() {
+            assert_eq!(set.rank(id), Some(i), "{id}");
+        }
+        for id in [2, 62, 66, 129, 999, 1001, 5000] {
+            assert_eq!(set.rank(id), None, "{id}");
+        }
+        assert_eq!(set.iter().collect::<Vec<_>>(), ids);
+        assert_eq!(RankedSet::from_sorted([], 0).iter().count(), 0);
     }
 
     #[test]

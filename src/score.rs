@@ -508,6 +508,12 @@ pub fn feedback(
 /// hundreds of works is not judged by the extreme few of them, while one
 /// of up to `top_works²` works is judged as before.
 pub fn works_averaged(params: &Params, works: usize) -> usize {
+    // round(√n) exceeds top_works only from n > top_works² (+ top_works):
+    // most profiles skip the square root, which runs for every profile of
+    // every query.
+    if works <= params.top_works * params.top_works {
+        return params.top_works.min(works);
+    }
     let grown = if params.grow_top_works {
         ((works as f64).sqrt().round() as usize).min(50)
     } else {
@@ -522,6 +528,10 @@ pub fn aggregate(scores: &[f32], top_works: usize) -> f32 {
     let k = top_works.min(scores.len());
     if k == 0 {
         return 0.0;
+    }
+    // The common one-work profile, without the sorted array.
+    if let [only] = scores {
+        return *only;
     }
     let mut best = [0.0f32; 50];
     let best = &mut best[..k.min(50)];

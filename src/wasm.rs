@@ -18,9 +18,11 @@ const TYPES: &'static str = r#"
 /** Matching parameters; every field optional (see the README for ranges). */
 export interface Params {
   titleWeight?: number; abstractWeight?: number; keywordWeight?: number; summaryWeight?: number;
-  k1?: number; b?: number; topWorks?: number; phraseWeight?: number;
-  fuzzy?: boolean; fuzzyWeight?: number;
+  profileIdf?: boolean; k1?: number; b?: number; topWorks?: number; growTopWorks?: boolean;
+  mergedWeight?: number; phraseWeight?: number; fuzzy?: boolean; fuzzyWeight?: number;
   feedback?: boolean; feedbackWorks?: number; feedbackTerms?: number; feedbackWeight?: number;
+  feedbackDocPower?: number; feedbackFadeTerms?: number;
+  longQueryTerms?: number; longQueryIdf?: number; cjkCharWeight?: number;
 }
 export type Kind = 'expert' | 'lab' | 'team' | 'patent';
 export interface Work { title: string; abstract: string; year?: number }
@@ -187,7 +189,7 @@ pub struct WasmMatcher {
 impl WasmMatcher {
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "Params | undefined")] params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Params")] params: JsValue,
     ) -> Result<WasmMatcher, JsError> {
         let params = Params::from_json(&to_json(params, "params")?).map_err(js_error)?;
         Ok(WasmMatcher {
@@ -272,7 +274,7 @@ impl WasmMatcher {
     pub fn match_challenge(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | ChallengeInput")] challenge_value: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "MatchOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "MatchOptions")] options: JsValue,
     ) -> Result<JsValue, JsError> {
         let c = challenge(challenge_value)?;
         let options = MatchOptions::from_json(&to_json(options, "options")?).map_err(js_error)?;
@@ -290,7 +292,7 @@ impl WasmMatcher {
         &self,
         profile_id: &str,
         #[wasm_bindgen(unchecked_param_type = "string | ChallengeInput[]")] challenges: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "MatchOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "MatchOptions")] options: JsValue,
     ) -> Result<JsValue, JsError> {
         let parsed: Imported<Challenge> = records(challenges, None)?;
         let options = MatchOptions::from_json(&to_json(options, "options")?).map_err(js_error)?;

@@ -14,9 +14,8 @@ const challenges: { id: string; text: string }[] = [
 
 async function main(): Promise<void> {
   await init();
-  // The .d.ts types the parameters as `Params | undefined`, which TypeScript
-  // makes a required argument: `new Matcher()` does not type-check.
-  const matcher = new Matcher(undefined);
+  // The parameters are optional (`new Matcher({ topWorks: 5 })` sets some).
+  const matcher = new Matcher();
   const report = matcher.loadProfiles(profilesText, 'jsonl');
   if (report.errors.length) throw new Error(`rejected rows: ${JSON.stringify(report.errors)}`);
   const list = document.getElementById('results')!;
