@@ -231,21 +231,25 @@ impl Query {
 /// `base + slope·len` so that the per-posting cost is one multiply-add
 /// (the division by the average is done once per query).
 #[derive(Debug, Clone, Copy)]
-struct LengthNorm {
+pub(crate) struct LengthNorm {
     base: f32,
     slope: f32,
 }
 
 impl LengthNorm {
     fn new(params: &Params, avg_len: f32) -> LengthNorm {
+        LengthNorm::with(params.k1, params.b, avg_len)
+    }
+
+    pub(crate) fn with(k1: f32, b: f32, avg_len: f32) -> LengthNorm {
         LengthNorm {
-            base: params.k1 * (1.0 - params.b),
-            slope: params.k1 * params.b / avg_len,
+            base: k1 * (1.0 - b),
+            slope: k1 * b / avg_len,
         }
     }
 
     #[inline]
-    fn factor(self, len: f32) -> f32 {
+    pub(crate) fn factor(self, len: f32) -> f32 {
         self.base + self.slope * len
     }
 }
@@ -293,7 +297,7 @@ pub fn score_works(index: &Index, params: &Params, query: &Query, acc: &mut Accu
 /// in one run, whose term counts sum to the merged document's count. That
 /// costs one comparison per posting instead of a second index.
 fn add_terms(index: &Index, params: &Params, terms: &[QueryTerm], acc: &mut Accumulator) {
-    let work_norm = LengthNorm::new(params, index.avg_len());
+    let works = index.work_scoring(params);
     let profile_norm = LengthNorm::new(params, index.avg_profile_len());
     let merged = params.merged_weight > 0.0;
     let flush = |acc: &mut Accumulator, weight: f32, profile: u32, tf: f32| {
@@ -309,12 +313,13 @@ fn add_terms(index: &Index, params: &Params, terms: &[QueryTerm], acc: &mut Accu
         // A slice per segment: a plain loop over each keeps the hot loop tight.
         for list in index.postings.lists(qt.term) {
             for p in list {
-                let Some(work) = index.works.get(p.work as usize) else {
+                let (Some(work), Some(slot)) = (
+                    works.get(p.work as usize),
+                    acc.works.get_mut(p.work as usize),
+                ) else {
                     continue;
                 };
-                if let Some(slot) = acc.works.get_mut(p.work as usize) {
-                    *slot += contribution(qt.weight, p.tf, work_norm.factor(work.len));
-                }
+                *slot += contribution(qt.weight, p.tf, work.length_factor);
                 if merged {
                     match &mut run {
                         Some((profile, tf)) if *profile == work.profile => *tf += p.tf,
