@@ -104,9 +104,10 @@ impl Index {
 
     /// Rebuilds an index from its stored parts (see `store.rs`): the
     /// profiles, each work's weighted length, the vocabulary and the
-    /// postings (where each term's list starts, and the lists). Work ranges and profile lengths are derived exactly as
-    /// [`Index::add`] builds them. The caller has checked term ids and
-    /// posting order; this checks the counts agree.
+    /// postings (where each term's list starts, and the lists). Work
+    /// ranges and profile lengths are derived exactly as [`Index::add`]
+    /// builds them. The caller has checked term ids and posting order;
+    /// this checks the counts agree.
     pub(crate) fn from_parts(
         params: &Params,
         profiles: Vec<Profile>,

@@ -11,11 +11,12 @@
 //! 2,000 lines), so several segments can exist, each covering a later
 //! range of works; a term's postings are its lists in each segment, in
 //! order. A batch's segment lists only the terms it has (a bitmap of the
-//! vocabulary, see [`RankedSet`]), so it costs little beyond its postings; segments are
-//! never merged while loading (merging needs the old and the new arrays
-//! at once, and WebAssembly memory, once grown, stays grown), except that
-//! past [`MAX_SEGMENTS`] they are merged into one, which bounds the
-//! look-ups a query makes. A prebuilt index loads as one segment.
+//! vocabulary, see [`RankedSet`]), so it costs little beyond its
+//! postings. Segments are not merged while loading (merging needs the old
+//! and the new arrays at once, and WebAssembly memory, once grown, stays
+//! grown), except that past [`MAX_SEGMENTS`] they are merged into one,
+//! which bounds the look-ups a query makes. A prebuilt index loads as one
+//! segment.
 
 use crate::vocab::TermId;
 
@@ -185,12 +186,6 @@ impl Postings {
         }
     }
 
-    /// Whether every added posting has been sealed into a segment (the
-    /// readers below see only sealed postings).
-    pub fn is_sealed(&self) -> bool {
-        self.log.is_empty()
-    }
-
     /// Sorts the postings added since the last call into a segment of
     /// their own (see the module docs). `terms` is the vocabulary's size;
     /// `profile_of` gives a work's profile.
@@ -261,12 +256,6 @@ impl Postings {
             starts,
             entries,
         }];
-    }
-
-    /// Releases scratch memory (once loading is done).
-    pub fn shrink_to_fit(&mut self) {
-        self.log = Vec::new();
-        self.counts = Vec::new();
     }
 
     /// A term's postings, as one slice per segment, in work order.

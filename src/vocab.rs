@@ -140,12 +140,6 @@ impl Vocabulary {
         self.entries.push(Entry::Pair(a, b));
         id
     }
-
-    /// Releases spare capacity once a corpus is loaded.
-    pub fn shrink_to_fit(&mut self) {
-        self.entries.shrink_to_fit();
-        self.arena.shrink_to_fit();
-    }
 }
 
 #[cfg(test)]
