@@ -144,9 +144,13 @@ impl Index {
         idx.profiles = profiles;
         idx.vocab = vocab;
         let works = &idx.works;
-        idx.postings = Postings::from_parts(posting_starts, postings, |w| {
-            works.get(w as usize).map_or(u32::MAX, |e| e.profile)
-        });
+        let profile_of = |w: WorkId| works.get(w as usize).map_or(u32::MAX, |e| e.profile);
+        let one_each = works.len() == idx.profile_works.len();
+        idx.postings = Postings::from_parts(
+            posting_starts,
+            postings,
+            (!one_each).then_some(&profile_of as &dyn Fn(WorkId) -> u32),
+        );
         idx.refresh_scoring();
         Ok(idx)
     }
@@ -242,9 +246,13 @@ impl Index {
     /// [`Postings::seal`]); call after adding a batch of profiles.
     pub fn seal(&mut self) {
         let works = &self.works;
-        self.postings.seal(self.vocab.len(), |w| {
-            works.get(w as usize).map_or(u32::MAX, |e| e.profile)
-        });
+        let profile_of = |w: WorkId| works.get(w as usize).map_or(u32::MAX, |e| e.profile);
+        // With one document per profile (so far), a posting is a profile.
+        let one_each = works.len() == self.profile_works.len();
+        self.postings.seal(
+            self.vocab.len(),
+            (!one_each).then_some(&profile_of as &dyn Fn(WorkId) -> u32),
+        );
         self.refresh_scoring();
     }
 

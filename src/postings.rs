@@ -157,9 +157,15 @@ impl Postings {
     pub fn from_parts(
         starts: Vec<u32>,
         entries: Vec<Posting>,
-        profile_of: impl Fn(WorkId) -> u32,
+        profile_of: Option<&dyn Fn(WorkId) -> u32>,
     ) -> Postings {
-        let first_work = entries.iter().map(|p| p.work).min().unwrap_or(0);
+        // Each list is sorted: its first work is its smallest.
+        let first_work = starts
+            .iter()
+            .filter_map(|&s| entries.get(s as usize))
+            .map(|p| p.work)
+            .min()
+            .unwrap_or(0);
         let segment = Segment {
             first_work,
             terms: None,
@@ -167,7 +173,7 @@ impl Postings {
             entries,
         };
         let mut profile_df = Vec::new();
-        count_profiles(&segment, &profile_of, &mut profile_df);
+        count_profiles(&segment, profile_of, &mut profile_df);
         Postings {
             segments: vec![segment],
             profile_df,
@@ -188,8 +194,8 @@ impl Postings {
 
     /// Sorts the postings added since the last call into a segment of
     /// their own (see the module docs). `terms` is the vocabulary's size;
-    /// `profile_of` gives a work's profile.
-    pub fn seal(&mut self, terms: usize, profile_of: impl Fn(WorkId) -> u32) {
+    /// `profile_of` gives a work's profile (`None`: one work per profile).
+    pub fn seal(&mut self, terms: usize, profile_of: Option<&dyn Fn(WorkId) -> u32>) {
         let Some(&(_, first)) = self.log.first().and_then(|b| b.first()) else {
             return;
         };
@@ -226,7 +232,7 @@ impl Postings {
             starts,
             entries,
         };
-        count_profiles(&segment, &profile_of, &mut self.profile_df);
+        count_profiles(&segment, profile_of, &mut self.profile_df);
         self.segments.push(segment);
         if self.segments.len() > MAX_SEGMENTS {
             self.merge_all(terms);
@@ -301,12 +307,23 @@ impl Postings {
 /// Adds to `counts[t]` the number of distinct profiles in the segment's
 /// list of each term `t`: the runs of one profile, since a profile's works
 /// are numbered consecutively and lists are sorted by work.
-fn count_profiles(segment: &Segment, profile_of: impl Fn(WorkId) -> u32, counts: &mut Vec<u32>) {
+///
+/// `profile_of` is `None` when every profile has exactly one document:
+/// then each posting is a profile of its own, and the lists are not read.
+fn count_profiles(
+    segment: &Segment,
+    profile_of: Option<&dyn Fn(WorkId) -> u32>,
+    counts: &mut Vec<u32>,
+) {
     for (term, list) in segment.lists() {
         let t = term as usize;
         if counts.len() <= t {
             counts.resize(t + 1, 0);
         }
+        let Some(profile_of) = profile_of else {
+            counts[t] += list.len() as u32;
+            continue;
+        };
         let mut last = None;
         for p in list {
             let profile = profile_of(p.work);
@@ -341,7 +358,7 @@ mod tests {
         ps.push(0, p(0, 2.0));
         ps.push(1, p(1, 3.0));
         ps.push(2, p(2, 4.0));
-        ps.seal(3, |w| w);
+        ps.seal(3, Some(&|w| w));
         assert_eq!(list(&ps, 0), vec![(0, 2.0)]);
         assert_eq!(list(&ps, 1), vec![(0, 1.0), (1, 3.0)]);
         assert_eq!(list(&ps, 2), vec![(2, 4.0)]);
@@ -373,10 +390,10 @@ mod tests {
                 }
                 work += 1;
             }
-            batched.seal(terms, |w| w);
+            batched.seal(terms, None);
             assert!(batched.segments.len() <= MAX_SEGMENTS);
         }
-        whole.seal(terms, |w| w);
+        whole.seal(terms, Some(&|w| w));
         assert_eq!(whole.segments.len(), 1);
         assert!(batched.segments.len() > 1, "the test should leave segments");
         assert!(
@@ -412,7 +429,7 @@ mod tests {
         let ps = Postings::from_parts(
             vec![0, 2, 2, 3],
             vec![p(0, 1.0), p(4, 2.0), p(2, 5.0)],
-            |w| w / 4,
+            Some(&|w| w / 4),
         );
         assert_eq!(list(&ps, 0), vec![(0, 1.0), (4, 2.0)]);
         assert_eq!(list(&ps, 1), vec![]);

@@ -687,7 +687,17 @@ pub fn read(bytes: &[u8]) -> Result<(Params, Index)> {
         entries.reserve(df);
         let mut prev: u64 = 0;
         for i in 0..df {
-            let gap = r.varint("posting")?;
+            // Most postings are two bytes: a one-byte gap and a one-byte
+            // weight `2k` (tf = k / 4, k ≥ 1). Read those directly; the
+            // general decoder (with its checks) takes the rest. Both give
+            // the same values, and the checks below apply to both.
+            let (gap, short_tf) = match r.data.get(r.pos..r.pos + 2) {
+                Some(&[g, w]) if g < 0x80 && (2..0x80).contains(&w) && w % 2 == 0 => {
+                    r.pos += 2;
+                    (u64::from(g), Some(f32::from(w >> 1) / 4.0))
+                }
+                _ => (r.varint("posting")?, None),
+            };
             let work = if i == 0 {
                 gap
             } else if gap == 0 {
@@ -702,7 +712,10 @@ pub fn read(bytes: &[u8]) -> Result<(Params, Index)> {
                     "term {term} lists work {work}, but there are only {works} works"
                 )));
             }
-            let tf = r.weight("term frequency")?;
+            let tf = match short_tf {
+                Some(tf) => tf,
+                None => r.weight("term frequency")?,
+            };
             if tf <= 0.0 {
                 return Err(corrupt(format!("term {term} has a zero frequency")));
             }
