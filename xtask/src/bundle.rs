@@ -14,6 +14,7 @@
 //! paths from memory and refuses everything else, so the file fetches
 //! nothing. The file carries no CSP (it needs its inline scripts).
 
+use crate::json;
 use std::collections::{BTreeMap, VecDeque};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -89,7 +90,7 @@ pub fn bundle(root: &Path) -> Result<PathBuf> {
                     assets.insert(asset.clone(), bytes);
                     source = source.replace(
                         &expr,
-                        &format!("globalThis.__coopmatchAsset({})", json_str(&asset)),
+                        &format!("globalThis.__coopmatchAsset({})", json::string(&asset)),
                     );
                 }
                 Err(_) => println!("xtask bundle: warning: {asset} not found; left out"),
@@ -126,16 +127,16 @@ pub fn bundle(root: &Path) -> Result<PathBuf> {
     for (name, bytes) in &assets {
         head.push_str(&format!(
             "    {}: {},\n",
-            json_str(name),
-            json_str(&base64(bytes))
+            json::string(name),
+            json::string(&base64(bytes))
         ));
     }
     head.push_str("  };\n  const data = {\n");
     for (name, text) in &data {
         head.push_str(&format!(
             "    {}: {},\n",
-            json_str(name),
-            script_safe(&json_str(text))
+            json::string(name),
+            script_safe(&json::string(text))
         ));
     }
     head.push_str(
@@ -165,8 +166,8 @@ pub fn bundle(root: &Path) -> Result<PathBuf> {
         .map(|(id, src)| {
             format!(
                 "{}: {}",
-                json_str(&format!("{PREFIX}{id}")),
-                json_str(&format!(
+                json::string(&format!("{PREFIX}{id}")),
+                json::string(&format!(
                     "data:text/javascript;base64,{}",
                     base64(src.as_bytes())
                 ))
@@ -176,7 +177,10 @@ pub fn bundle(root: &Path) -> Result<PathBuf> {
     head.push_str(&entries_map.join(",\n"));
     head.push_str("\n}}\n</script>\n<script type=\"module\">\n");
     for e in &entries {
-        head.push_str(&format!("import {};\n", json_str(&format!("{PREFIX}{e}"))));
+        head.push_str(&format!(
+            "import {};\n",
+            json::string(&format!("{PREFIX}{e}"))
+        ));
     }
     head.push_str("</script>\n");
     let at = html
@@ -293,26 +297,6 @@ fn asset_urls(source: &str) -> Vec<(String, String)> {
             out.push((expr.to_string(), file.to_string()));
         }
     }
-    out
-}
-
-fn json_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
     out
 }
 

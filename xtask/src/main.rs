@@ -6,6 +6,7 @@
 
 mod bench;
 mod bundle;
+mod json;
 mod npm_package;
 mod server;
 mod tools;

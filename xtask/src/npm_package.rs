@@ -6,6 +6,7 @@
 //! The name, version, description and licence come from the crate's
 //! `Cargo.toml`; the file names from wasm-bindgen's `--out-name`.
 
+use crate::json;
 use std::fmt::Write as _;
 
 /// What goes into the generated `package.json`.
@@ -130,59 +131,38 @@ pub fn package_json(info: &PackageInfo, out_name: &str) -> String {
     let wasm = format!("./{out_name}_bg.wasm");
     let mut s = String::from("{\n");
     let mut field = |key: &str, value: String| {
-        let _ = writeln!(s, "  {}: {value},", json_string(key));
+        let _ = writeln!(s, "  {}: {value},", json::string(key));
     };
-    field("name", json_string(&info.name));
-    field("version", json_string(&info.version));
+    field("name", json::string(&info.name));
+    field("version", json::string(&info.version));
     if let Some(description) = &info.description {
-        field("description", json_string(description));
+        field("description", json::string(description));
     }
     if let Some(license) = &info.license {
-        field("license", json_string(license));
+        field("license", json::string(license));
     }
-    field("type", json_string("module"));
-    field("main", json_string(&js));
-    field("module", json_string(&js));
-    field("types", json_string(&dts));
+    field("type", json::string("module"));
+    field("main", json::string(&js));
+    field("module", json::string(&js));
+    field("types", json::string(&dts));
     field(
         "exports",
         format!(
             "{{\n    \".\": {{\n      \"types\": {},\n      \"default\": {}\n    }},\n    {}: {},\n    \"./package.json\": \"./package.json\"\n  }}",
-            json_string(&dts),
-            json_string(&js),
-            json_string(&wasm),
-            json_string(&wasm),
+            json::string(&dts),
+            json::string(&js),
+            json::string(&wasm),
+            json::string(&wasm),
         ),
     );
     let files: Vec<String> = package_files(out_name)
         .iter()
-        .map(|f| format!("    {}", json_string(f)))
+        .map(|f| format!("    {}", json::string(f)))
         .collect();
     field("files", format!("[\n{}\n  ]", files.join(",\n")));
     // The last field has no trailing comma.
     s.push_str("  \"sideEffects\": false\n}\n");
     s
-}
-
-/// `value` as a JSON string literal.
-fn json_string(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
@@ -294,11 +274,6 @@ members = [".", "xtask"]
         let text = package_json(&info, "x");
         assert!(!text.contains("description") && !text.contains("license"));
         assert!(text.contains("\"version\": \"2.0.0\","));
-    }
-
-    #[test]
-    fn json_strings_are_escaped() {
-        assert_eq!(json_string("a\"b\\c\nd\u{1}é"), r#""a\"b\\c\nd\u0001é""#);
     }
 
     #[test]
