@@ -26,3 +26,5 @@ pub use params::Params;
 pub mod wasm;
 #[cfg(all(target_arch = "wasm32", feature = "wasm-scheduler"))]
 pub mod wasm_scheduler;
+#[cfg(target_arch = "wasm32")]
+mod wasm_values;

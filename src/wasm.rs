@@ -1,7 +1,9 @@
-//! The WebAssembly API: the only file that names wasm_bindgen or js_sys.
-//! Each export converts its input, calls the core once, and converts the
-//! output; errors cross as JS `Error`s with the core's message. Offsets
-//! in explanations are UTF-16 code units, usable on JS strings directly.
+//! The WebAssembly API of the matcher. With `wasm_scheduler.rs` and the
+//! conversions they share (`wasm_values.rs`), the only files that name
+//! wasm_bindgen or js_sys. Each export converts its input, calls the core
+//! once, and converts the output; errors cross as JS `Error`s with the
+//! core's message. Offsets in explanations are UTF-16 code units, usable
+//! on JS strings directly.
 
 use crate::event;
 use crate::import::{self, Format, Imported};
@@ -9,6 +11,7 @@ use crate::matcher::{MatchOptions, Matcher as CoreMatcher};
 use crate::model::{Challenge, Profile};
 use crate::params::Params;
 use crate::view::{ChallengeMatchView, FacetsView, MatchView, OffsetUnit};
+use crate::wasm_values::{js_error, to_js, to_json};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -82,68 +85,6 @@ export interface EventInput {
   enterprise: Uint32Array; participant: Uint32Array; score: Float64Array;
 }
 "#;
-
-fn js_error(e: crate::Error) -> JsError {
-    JsError::new(e.message())
-}
-
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("cannot convert the result: {e}")))
-}
-
-/// A JS value as JSON. Goes through `JSON.stringify` and serde_json rather
-/// than converting value by value: that conversion recurses without a
-/// limit, so an array nested 10,000 deep overflowed the WASM stack and left
-/// the module dead; serde_json stops at 128 levels with an error, and
-/// `JSON.stringify` refuses cycles.
-fn to_json(value: JsValue, what: &str) -> Result<Value, JsError> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(Value::Null);
-    }
-    let text = js_sys::JSON::stringify(&value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| {
-            JsError::new(&format!(
-                "{what}: not a JSON value (nested too deeply, a cycle, or too large)"
-            ))
-        })?;
-    serde_json::from_str(&replace_lone_surrogates(&text))
-        .map_err(|e| JsError::new(&format!("{what}: {e}")))
-}
-
-/// `JSON.stringify` writes a lone surrogate (legal in a JS string) as a
-/// `\udXXX` escape, which serde_json refuses; like the conversion of JS
-/// strings elsewhere, it becomes U+FFFD. (`JSON.stringify` escapes
-/// nothing else above U+001F, so every such escape is a lone surrogate.)
-fn replace_lone_surrogates(json: &str) -> std::borrow::Cow<'_, str> {
-    if !json.contains("\\ud") {
-        return json.into();
-    }
-    let mut out = String::with_capacity(json.len());
-    let mut rest = json;
-    while let Some(i) = rest.find('\\') {
-        out.push_str(&rest[..i]);
-        let esc = &rest[i..];
-        let lone = esc.starts_with("\\u")
-            && esc
-                .get(2..6)
-                .and_then(|h| u16::from_str_radix(h, 16).ok())
-                .is_some_and(|c| (0xD800..0xE000).contains(&c));
-        // The backslash and the character it escapes, kept as they are.
-        let take = if lone {
-            6
-        } else {
-            1 + esc[1..].chars().next().map_or(0, char::len_utf8)
-        };
-        out.push_str(if lone { "\\ufffd" } else { &esc[..take] });
-        rest = &esc[take..];
-    }
-    out.push_str(rest);
-    out.into()
-}
 
 fn format(name: Option<String>) -> Result<Option<Format>, JsError> {
     name.filter(|n| !n.is_empty())

@@ -2,10 +2,11 @@
 //! (`cargo build --features wasm-scheduler`, output `www/pkg-event/`) so
 //! the matcher module the page loads first stays small: the page's Event
 //! view loads this one on demand. Like `wasm.rs`, each export converts its
-//! input, calls the core once and converts the output.
+//! input (with the same conversions, `wasm_values.rs`), calls the core
+//! once and converts the output.
 
 use crate::schedule::{self, Candidate, Event, Party, Schedule};
-use serde::Serialize;
+use crate::wasm_values::{from_js, js_error, json_text, to_js};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -48,20 +49,6 @@ export interface Schedule {
 }
 "#;
 
-fn js_error(e: crate::Error) -> JsError {
-    JsError::new(e.message())
-}
-
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("cannot convert the result: {e}")))
-}
-
-fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
-}
-
 /// Plans the meetings of an event. `spec` is the event file (object or
 /// JSON text); the candidate pairs come as parallel arrays of enterprise
 /// index, participant index and score, as `Matcher.eventInput` gives them.
@@ -74,14 +61,7 @@ pub fn plan_schedule(
     participant: &[u32],
     score: &[f64],
 ) -> Result<JsValue, JsError> {
-    let text = match spec.as_string() {
-        Some(text) => text,
-        None => js_sys::JSON::stringify(&spec)
-            .ok()
-            .and_then(|s| s.as_string())
-            .ok_or_else(|| JsError::new("event: not a JSON value"))?,
-    };
-    let event = Event::from_json(&text).map_err(js_error)?;
+    let event = Event::from_json(&json_text(&spec, "event")?).map_err(js_error)?;
     let enterprises: Vec<Party> = from_js(enterprises, "enterprises")?;
     let participants: Vec<Party> = from_js(participants, "participants")?;
     if enterprise.len() != participant.len() || enterprise.len() != score.len() {

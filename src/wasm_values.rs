@@ -1,0 +1,91 @@
+//! Values across the WebAssembly boundary, shared by the two modules'
+//! APIs (`wasm.rs`, `wasm_scheduler.rs`): core errors as JS `Error`s,
+//! results as plain JS objects, and JS inputs read through JSON text.
+
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+pub fn js_error(e: crate::Error) -> JsError {
+    JsError::new(e.message())
+}
+
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("cannot convert the result: {e}")))
+}
+
+/// A JS value as JSON text: a string as it is (already JSON, or CSV and
+/// the like for the importers' callers to parse), anything else through
+/// `JSON.stringify`. Going through text rather than converting value by
+/// value matters: that conversion recurses without a limit, so an array
+/// nested 10,000 deep overflowed the WASM stack and left the module dead;
+/// serde_json stops at 128 levels with an error, and `JSON.stringify`
+/// refuses cycles.
+pub fn json_text(value: &JsValue, what: &str) -> Result<String, JsError> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .map(|text| replace_lone_surrogates(&text).into_owned())
+        .ok_or_else(|| {
+            JsError::new(&format!(
+                "{what}: not a JSON value (nested too deeply, a cycle, or too large)"
+            ))
+        })
+}
+
+/// A JS value as a JSON value (see [`json_text`]); `undefined` and `null`
+/// are `Null`.
+pub fn to_json(value: JsValue, what: &str) -> Result<Value, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Value::Null);
+    }
+    let text = match value.as_string() {
+        // A JS string is a JSON string value here, not JSON text.
+        Some(s) => return Ok(Value::String(s)),
+        None => json_text(&value, what)?,
+    };
+    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("{what}: {e}")))
+}
+
+/// A JS value as a Rust value, by way of [`to_json`] (the scheduler's
+/// parties and schedules; the matcher reads its records by hand).
+#[cfg(feature = "wasm-scheduler")]
+pub fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
+    serde_json::from_value(to_json(value, what)?).map_err(|e| JsError::new(&format!("{what}: {e}")))
+}
+
+/// `JSON.stringify` writes a lone surrogate (legal in a JS string) as a
+/// `\udXXX` escape, which serde_json refuses; like the conversion of JS
+/// strings elsewhere, it becomes U+FFFD. (`JSON.stringify` escapes
+/// nothing else above U+001F, so every such escape is a lone surrogate.)
+fn replace_lone_surrogates(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.contains("\\ud") {
+        return json.into();
+    }
+    let mut out = String::with_capacity(json.len());
+    let mut rest = json;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let esc = &rest[i..];
+        let lone = esc.starts_with("\\u")
+            && esc
+                .get(2..6)
+                .and_then(|h| u16::from_str_radix(h, 16).ok())
+                .is_some_and(|c| (0xD800..0xE000).contains(&c));
+        // The backslash and the character it escapes, kept as they are.
+        let take = if lone {
+            6
+        } else {
+            1 + esc[1..].chars().next().map_or(0, char::len_utf8)
+        };
+        out.push_str(if lone { "\\ufffd" } else { &esc[..take] });
+        rest = &esc[take..];
+    }
+    out.push_str(rest);
+    out.into()
+}
