@@ -13,7 +13,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import { openPage, foreignRequests, parseCsv, screenshotPath } from './harness.mjs';
+import { openPage, foreignRequests, parseCsv, screenshotPath, textContrast } from './harness.mjs';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -538,40 +538,7 @@ test('10. the language switch relabels the view; 360 px wide needs no horizontal
   );
   assert.deepEqual(unnamed, []);
   // Text colours of the view (settings, totals, grid, agenda, problem lists) meet WCAG AA.
-  const { checked, failures } = await page.evaluate(() => {
-    const parse = (c) => {
-      const m = c.match(/rgba?\(([^)]+)\)/);
-      if (!m) return null;
-      const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
-      return { r, g, b, a };
-    };
-    const lum = ({ r, g, b }) => {
-      const f = (v) => {
-        const x = v / 255;
-        return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
-      };
-      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-    };
-    const background = (el) => {
-      for (let n = el; n; n = n.parentElement) {
-        const bg = parse(getComputedStyle(n).backgroundColor);
-        if (bg && bg.a >= 0.99) return bg;
-      }
-      return { r: 255, g: 255, b: 255, a: 1 };
-    };
-    const out = [];
-    const seen = new Set();
-    const walker = document.createTreeWalker(document.getElementById('view-event'), NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const el = node.parentElement;
-      if (!node.textContent.trim() || seen.has(el) || !el.checkVisibility() || el.closest('.sr-only, option, button:disabled')) continue;
-      seen.add(el);
-      const [a, b] = [lum(parse(getComputedStyle(el).color)), lum(background(el))].sort((x, y) => y - x);
-      const ratio = (a + 0.05) / (b + 0.05);
-      if (ratio < 4.5) out.push(`${el.tagName}.${el.className} "${node.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
-    }
-    return { checked: seen.size, failures: out };
-  });
+  const { checked, failures } = await textContrast(page, { root: '#view-event', skip: '.sr-only, option, button:disabled' });
   assert.ok(checked > 100, `only ${checked} text elements checked`);
   assert.deepEqual(failures, []);
   await page.setViewportSize({ width: 360, height: 800 });
