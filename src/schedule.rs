@@ -2765,38 +2765,35 @@ fn report(pb: &Problem, sel: &Selection, tt: &Timetable) -> Schedule {
         topics: m.topics.clone(),
         forced: m.forced,
     };
-    let enterprise_agendas: Vec<Agenda> = pb
-        .ents
-        .iter()
-        .zip(by_e.iter())
-        .map(|(party, idx)| Agenda {
-            side: Side::Enterprise,
-            id: party.id.clone(),
-            name: party.name.clone(),
-            institution: party.institution.clone(),
-            meetings: idx
-                .iter()
-                .filter_map(|&i| meetings.get(i))
-                .map(|(m, _, p)| entry(m, pb.part(*p)))
-                .collect(),
-        })
-        .collect();
-    let participant_agendas: Vec<Agenda> = pb
-        .parts
-        .iter()
-        .zip(by_p.iter())
-        .map(|(party, idx)| Agenda {
-            side: Side::Participant,
-            id: party.id.clone(),
-            name: party.name.clone(),
-            institution: party.institution.clone(),
-            meetings: idx
-                .iter()
-                .filter_map(|&i| meetings.get(i))
-                .map(|(m, e, _)| entry(m, pb.ent(*e)))
-                .collect(),
-        })
-        .collect();
+    // One side's agendas: each party's meetings (in time order), each
+    // entry naming the party met on the other side.
+    let agendas = |side: Side,
+                   parties: &[Party],
+                   by: &[Vec<usize>],
+                   entry_of: &dyn Fn(&Meeting, usize, usize) -> AgendaEntry|
+     -> Vec<Agenda> {
+        parties
+            .iter()
+            .zip(by)
+            .map(|(party, idx)| Agenda {
+                side,
+                id: party.id.clone(),
+                name: party.name.clone(),
+                institution: party.institution.clone(),
+                meetings: idx
+                    .iter()
+                    .filter_map(|&i| meetings.get(i))
+                    .map(|(m, e, p)| entry_of(m, *e, *p))
+                    .collect(),
+            })
+            .collect()
+    };
+    let enterprise_agendas = agendas(Side::Enterprise, pb.ents, &by_e, &|m, _, p| {
+        entry(m, pb.part(p))
+    });
+    let participant_agendas = agendas(Side::Participant, pb.parts, &by_p, &|m, e, _| {
+        entry(m, pb.ent(e))
+    });
 
     // --- unmet requests -------------------------------------------------------------
     let mut unmet = Vec::new();
