@@ -8,7 +8,7 @@
 
 use crate::model::Profile;
 use crate::params::Params;
-pub use crate::postings::{Posting, Postings, WorkId};
+pub use crate::postings::{Posting, Postings, PrebuiltLists, WorkId};
 use crate::text::{Analysis, Analyzer, TermKind};
 pub use crate::vocab::{Term, TermId, Vocabulary};
 
@@ -113,8 +113,7 @@ impl Index {
         profiles: Vec<Profile>,
         work_lens: Vec<f32>,
         vocab: Vocabulary,
-        posting_starts: Vec<u32>,
-        postings: Vec<Posting>,
+        lists: PrebuiltLists,
     ) -> crate::Result<Index> {
         let mut idx = Index::new(params);
         let mut lens = work_lens.into_iter();
@@ -146,9 +145,8 @@ impl Index {
         let works = &idx.works;
         let profile_of = |w: WorkId| works.get(w as usize).map_or(u32::MAX, |e| e.profile);
         let one_each = works.len() == idx.profile_works.len();
-        idx.postings = Postings::from_parts(
-            posting_starts,
-            postings,
+        idx.postings = Postings::from_lists(
+            lists,
             (!one_each).then_some(&profile_of as &dyn Fn(WorkId) -> u32),
         );
         idx.refresh_scoring();

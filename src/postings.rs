@@ -150,15 +150,73 @@ pub struct Postings {
     profile_df: Vec<u32>,
 }
 
+/// The posting lists of a prebuilt index, given term by term in id order
+/// as the file is read, so the reader needs no knowledge of the layout.
+#[derive(Debug)]
+pub struct PrebuiltLists {
+    /// The `i`-th term's postings are `entries[starts[i]..starts[i + 1]]`.
+    starts: Vec<u32>,
+    entries: Vec<Posting>,
+}
+
+impl Default for PrebuiltLists {
+    fn default() -> Self {
+        PrebuiltLists {
+            starts: vec![0],
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl PrebuiltLists {
+    /// Room for `terms` lists of `postings` in all, taken at once (a file
+    /// states both before its lists), or an error when memory is short:
+    /// a count is only trusted once the file's checksum is checked.
+    pub fn try_reserve(
+        &mut self,
+        terms: usize,
+        postings: usize,
+    ) -> Result<(), std::collections::TryReserveError> {
+        self.starts.try_reserve_exact(terms)?;
+        self.entries.try_reserve_exact(postings)
+    }
+
+    /// Adds a posting to the list of the current term.
+    #[inline]
+    pub fn push(&mut self, work: WorkId, tf: f32) {
+        self.entries.push(Posting { work, tf });
+    }
+
+    /// Ends the current term's list; false when the postings no longer fit
+    /// the 32-bit offsets.
+    pub fn end_list(&mut self) -> bool {
+        match u32::try_from(self.entries.len()) {
+            Ok(end) => {
+                self.starts.push(end);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Lists ended so far.
+    pub fn lists(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// Postings added so far.
+    pub fn postings(&self) -> usize {
+        self.entries.len()
+    }
+}
+
 impl Postings {
-    /// One segment from a prebuilt index: where each term's list starts
-    /// (one offset per term, then the end) and the entries, each term's
-    /// works increasing (the caller checked).
-    pub fn from_parts(
-        starts: Vec<u32>,
-        entries: Vec<Posting>,
+    /// The one segment of a prebuilt index, from its lists.
+    pub fn from_lists(
+        lists: PrebuiltLists,
         profile_of: Option<&dyn Fn(WorkId) -> u32>,
     ) -> Postings {
+        let PrebuiltLists { starts, entries } = lists;
         // Each list is sorted: its first work is its smallest.
         let first_work = starts
             .iter()
@@ -426,11 +484,16 @@ mod tests {
 
     #[test]
     fn prebuilt_lists_read_back() {
-        let ps = Postings::from_parts(
-            vec![0, 2, 2, 3],
-            vec![p(0, 1.0), p(4, 2.0), p(2, 5.0)],
-            Some(&|w| w / 4),
-        );
+        let mut lists = PrebuiltLists::default();
+        lists.try_reserve(3, 3).unwrap();
+        for list in [&[(0, 1.0), (4, 2.0)][..], &[], &[(2, 5.0)]] {
+            for &(work, tf) in list {
+                lists.push(work, tf);
+            }
+            assert!(lists.end_list());
+        }
+        assert_eq!((lists.lists(), lists.postings()), (3, 3));
+        let ps = Postings::from_lists(lists, Some(&|w| w / 4));
         assert_eq!(list(&ps, 0), vec![(0, 1.0), (4, 2.0)]);
         assert_eq!(list(&ps, 1), vec![]);
         assert_eq!(ps.tf(2, 2), 5.0);

@@ -61,7 +61,7 @@
 //! so the file holds each fact once.
 
 use crate::error::{Error, Result};
-use crate::index::{has_card, Index, Posting, Term, TermId, Vocabulary};
+use crate::index::{has_card, Index, PrebuiltLists, Term, TermId, Vocabulary};
 use crate::model::{Kind, Licence, Profile, Work};
 use crate::params::Params;
 use crate::text::TermKind;
@@ -668,23 +668,23 @@ pub fn read(bytes: &[u8]) -> Result<(Params, Index)> {
 
     // Read straight into the flat layout the matcher uses: no list per term.
     let works = work_count as u64;
-    let mut offsets = Vec::with_capacity(nt + 1);
-    offsets.push(0u32);
     // Version 1 has no total: its array grows (to twice its size at worst).
     let total = match version {
         1 => None,
         _ => Some(r.count(2, "posting total")?),
     };
-    let mut entries: Vec<Posting> = Vec::with_capacity(total.unwrap_or(0));
+    let mut lists = PrebuiltLists::default();
+    lists
+        .try_reserve(nt, total.unwrap_or(0))
+        .map_err(|_| Error::limit("not enough memory to load this index"))?;
     for term in 0..nt {
         // A posting takes at least 2 bytes (gap, tf).
         let df = r.count(2, "posting count")?;
-        if total.is_some_and(|t| entries.len() + df > t) {
+        if total.is_some_and(|t| lists.postings() + df > t) {
             return Err(corrupt(format!(
                 "term {term} has more postings than the file's total"
             )));
         }
-        entries.reserve(df);
         let mut prev: u64 = 0;
         for i in 0..df {
             // Most postings are two bytes: a one-byte gap and a one-byte
@@ -719,17 +719,14 @@ pub fn read(bytes: &[u8]) -> Result<(Params, Index)> {
             if tf <= 0.0 {
                 return Err(corrupt(format!("term {term} has a zero frequency")));
             }
-            entries.push(Posting {
-                work: work as u32,
-                tf,
-            });
+            lists.push(work as u32, tf);
             prev = work;
         }
-        let end = u32::try_from(entries.len())
-            .map_err(|_| corrupt("more postings than an index can hold"))?;
-        offsets.push(end);
+        if !lists.end_list() {
+            return Err(corrupt("more postings than an index can hold"));
+        }
     }
-    if total.is_some_and(|t| t != entries.len()) {
+    if total.is_some_and(|t| t != lists.postings()) {
         return Err(corrupt("the postings are fewer than the file's total"));
     }
     if r.remaining() != 0 {
@@ -738,8 +735,7 @@ pub fn read(bytes: &[u8]) -> Result<(Params, Index)> {
             r.remaining()
         )));
     }
-    let index =
-        Index::from_parts(&params, profiles, lens, vocab, offsets, entries).map_err(corrupt)?;
+    let index = Index::from_parts(&params, profiles, lens, vocab, lists).map_err(corrupt)?;
     Ok((params, index))
 }
 
