@@ -202,18 +202,6 @@ fn check_challenge_size(challenge: &Challenge) -> Result<()> {
     Ok(())
 }
 
-/// Makes the allocator take `bytes` from the system in one step, before a
-/// load that will allocate about that much in many small pieces. In
-/// WebAssembly each growth of memory is a `memory.grow`, and in V8 each one
-/// also replaces the memory's `ArrayBuffer` and can start a garbage
-/// collection: loading the index of 100,000 profiles (a 128 MB file, about
-/// twice that in memory) spent 1.5 s growing and 0.8 s collecting. The
-/// block is freed at once and the allocator serves the load from it.
-/// Natively it costs one `mmap` and `munmap` of untouched pages.
-fn reserve_memory(bytes: usize) {
-    drop(Vec::<u8>::with_capacity(bytes));
-}
-
 /// Ranks research profiles for challenges and the reverse.
 pub struct Matcher {
     params: Params,
@@ -238,8 +226,16 @@ impl Matcher {
     /// A matcher from a prebuilt index file (`.cmx`, see [`crate::store`]),
     /// with the parameters the index was built with; no text is analysed.
     pub fn from_index(bytes: &[u8]) -> Result<Matcher> {
-        reserve_memory(bytes.len().saturating_mul(2));
-        let (params, index) = crate::store::read(bytes)?;
+        Matcher::from_parts(crate::store::read(bytes)?)
+    }
+
+    /// A matcher from a prebuilt index file given in pieces as it arrived
+    /// (see [`crate::store::Loader`]).
+    pub fn from_loader(loader: crate::store::Loader) -> Result<Matcher> {
+        Matcher::from_parts(loader.finish()?)
+    }
+
+    fn from_parts((params, index): (Params, Index)) -> Result<Matcher> {
         params.validate()?;
         let mut by_id = FxHashMap::default();
         by_id.reserve(index.profiles().len());

@@ -60,11 +60,13 @@
 //! typo-tolerance lists are derived on load (see [`Index::from_parts`]),
 //! so the file holds each fact once.
 
-use crate::error::{Error, Result};
-use crate::index::{has_card, Index, PrebuiltLists, Term, TermId, Vocabulary};
-use crate::model::{Kind, Licence, Profile, Work};
+use crate::index::{Index, Term, TermId};
+use crate::model::{Kind, Profile};
 use crate::params::Params;
 use crate::text::TermKind;
+
+mod read;
+pub use read::{read, Loader};
 
 /// The first 8 bytes of every index file.
 pub const MAGIC: [u8; 8] = [0x89, b'C', b'M', b'X', 0x0D, 0x0A, 0x1A, 0x0A];
@@ -86,34 +88,93 @@ pub const HEADER_LEN: usize = 8 + 4 + 8 + 8;
 /// took 0.34 s natively). A checksum against accidents, not an
 /// authenticator.
 pub fn checksum(bytes: &[u8]) -> u64 {
-    const PRIME: u64 = 0x0100_0000_01b3;
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut lanes = [OFFSET, OFFSET ^ 1, OFFSET ^ 2, OFFSET ^ 3];
-    let mut blocks = bytes.chunks_exact(32);
-    for block in &mut blocks {
-        for (lane, word) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+    let mut sum = Checksum::new();
+    sum.update(bytes);
+    sum.finish()
+}
+
+const PRIME: u64 = 0x0100_0000_01b3;
+const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// [`checksum`] summed piece by piece, as a file arrives: the same value
+/// for the same bytes however they are split.
+#[derive(Debug, Clone)]
+pub struct Checksum {
+    lanes: [u64; 4],
+    /// The start of a 32-byte block whose end has not come yet.
+    tail: [u8; 32],
+    tail_len: usize,
+    len: u64,
+}
+
+impl Default for Checksum {
+    fn default() -> Self {
+        Checksum::new()
+    }
+}
+
+impl Checksum {
+    pub fn new() -> Checksum {
+        Checksum {
+            lanes: [OFFSET, OFFSET ^ 1, OFFSET ^ 2, OFFSET ^ 3],
+            tail: [0; 32],
+            tail_len: 0,
+            len: 0,
+        }
+    }
+
+    fn words(lanes: &mut [u64; 4], bytes: &[u8]) {
+        for (lane, word) in lanes.iter_mut().zip(bytes.chunks_exact(8)) {
             let mut w = [0u8; 8];
             w.copy_from_slice(word);
             *lane = (*lane ^ u64::from_le_bytes(w)).wrapping_mul(PRIME);
         }
     }
-    let rest = blocks.remainder();
-    let mut words = rest.chunks_exact(8);
-    for (lane, word) in lanes.iter_mut().zip(&mut words) {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(word);
-        *lane = (*lane ^ u64::from_le_bytes(w)).wrapping_mul(PRIME);
-    }
-    for &b in words.remainder() {
-        lanes[0] = (lanes[0] ^ u64::from(b)).wrapping_mul(PRIME);
-    }
-    let mut h = OFFSET ^ bytes.len() as u64;
-    for lane in lanes {
-        for b in lane.to_le_bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+
+    pub fn update(&mut self, mut bytes: &[u8]) {
+        self.len += bytes.len() as u64;
+        if self.tail_len > 0 {
+            let take = (32 - self.tail_len).min(bytes.len());
+            let (head, rest) = bytes.split_at(take);
+            if let Some(dst) = self.tail.get_mut(self.tail_len..self.tail_len + take) {
+                dst.copy_from_slice(head);
+            }
+            self.tail_len += take;
+            bytes = rest;
+            if self.tail_len < 32 {
+                return;
+            }
+            let block = self.tail;
+            Self::words(&mut self.lanes, &block);
+            self.tail_len = 0;
         }
+        let mut blocks = bytes.chunks_exact(32);
+        for block in &mut blocks {
+            Self::words(&mut self.lanes, block);
+        }
+        let rest = blocks.remainder();
+        if let Some(dst) = self.tail.get_mut(..rest.len()) {
+            dst.copy_from_slice(rest);
+        }
+        self.tail_len = rest.len();
     }
-    h
+
+    pub fn finish(&self) -> u64 {
+        let mut lanes = self.lanes;
+        let rest = self.tail.get(..self.tail_len).unwrap_or_default();
+        let whole = rest.len() / 8 * 8;
+        Self::words(&mut lanes, rest.get(..whole).unwrap_or_default());
+        for &b in rest.get(whole..).unwrap_or_default() {
+            lanes[0] = (lanes[0] ^ u64::from(b)).wrapping_mul(PRIME);
+        }
+        let mut h = OFFSET ^ self.len;
+        for lane in lanes {
+            for b in lane.to_le_bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+            }
+        }
+        h
+    }
 }
 
 // ---------------------------------------------------------------- write ---
@@ -335,410 +396,6 @@ fn write_version(params: &Params, index: &Index, version: u32) -> Vec<u8> {
     file
 }
 
-// ----------------------------------------------------------------- read ---
-
-fn corrupt(what: impl std::fmt::Display) -> Error {
-    Error::parse(format!("the index file is damaged: {what}"))
-}
-
-struct Reader<'a> {
-    data: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn remaining(&self) -> usize {
-        self.data.len().saturating_sub(self.pos)
-    }
-
-    fn bytes(&mut self, n: usize, what: &str) -> Result<&'a [u8]> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|&e| e <= self.data.len())
-            .ok_or_else(|| corrupt(format!("{what} runs past the end")))?;
-        let s = self
-            .data
-            .get(self.pos..end)
-            .ok_or_else(|| corrupt(format!("{what} runs past the end")))?;
-        self.pos = end;
-        Ok(s)
-    }
-
-    fn u8(&mut self, what: &str) -> Result<u8> {
-        let b = *self
-            .data
-            .get(self.pos)
-            .ok_or_else(|| corrupt(format!("{what} runs past the end")))?;
-        self.pos += 1;
-        Ok(b)
-    }
-
-    #[inline]
-    fn varint(&mut self, what: &str) -> Result<u64> {
-        // Most values (gaps, weights, lengths) fit in one byte.
-        if let Some(&b) = self.data.get(self.pos) {
-            if b < 0x80 {
-                self.pos += 1;
-                return Ok(u64::from(b));
-            }
-        }
-        self.varint_long(what)
-    }
-
-    #[inline(never)]
-    fn varint_long(&mut self, what: &str) -> Result<u64> {
-        let mut v: u64 = 0;
-        for i in 0..10 {
-            let b = self.u8(what)?;
-            let bits = u64::from(b & 0x7f);
-            if i == 9 && b > 1 {
-                return Err(corrupt(format!("{what} is out of range")));
-            }
-            v |= bits << (7 * i);
-            if b & 0x80 == 0 {
-                if b == 0 && i > 0 {
-                    return Err(corrupt(format!("{what} is not in its shortest form")));
-                }
-                return Ok(v);
-            }
-        }
-        Err(corrupt(format!("{what} is out of range")))
-    }
-
-    fn u32(&mut self, what: &str) -> Result<u32> {
-        u32::try_from(self.varint(what)?).map_err(|_| corrupt(format!("{what} is out of range")))
-    }
-
-    /// A count of items each taking at least `min_bytes`: checked against
-    /// the bytes left before anything is allocated for it.
-    fn count(&mut self, min_bytes: usize, what: &str) -> Result<usize> {
-        let n = self.varint(what)?;
-        let n = usize::try_from(n).map_err(|_| corrupt(format!("{what} is out of range")))?;
-        if n.saturating_mul(min_bytes) > self.remaining() {
-            return Err(corrupt(format!(
-                "{what} says {n}, more than the {} bytes left can hold",
-                self.remaining()
-            )));
-        }
-        Ok(n)
-    }
-
-    fn str(&mut self, what: &str) -> Result<String> {
-        let n = self.count(1, what)?;
-        let bytes = self.bytes(n, what)?;
-        std::str::from_utf8(bytes)
-            .map(str::to_string)
-            .map_err(|_| corrupt(format!("{what} is not valid UTF-8")))
-    }
-
-    #[inline]
-    fn weight(&mut self, what: &str) -> Result<f32> {
-        let v = self.varint(what)?;
-        let w = match v {
-            0 => 0.0,
-            1 => {
-                let b = self.bytes(4, what)?;
-                let mut a = [0u8; 4];
-                a.copy_from_slice(b);
-                f32::from_le_bytes(a)
-            }
-            v if v % 2 == 0 && v >> 1 <= 1 << 24 => ((v >> 1) as f32) / 4.0,
-            _ => return Err(corrupt(format!("{what} has a bad encoding"))),
-        };
-        if !(w.is_finite() && w >= 0.0) {
-            return Err(corrupt(format!(
-                "{what} is not a finite non-negative number"
-            )));
-        }
-        Ok(w)
-    }
-}
-
-/// Checks the header and the checksum; returns the format version and the payload.
-fn payload(bytes: &[u8]) -> Result<(u32, &[u8])> {
-    let magic_len = bytes.len().min(MAGIC.len());
-    if bytes.get(..magic_len) != MAGIC.get(..magic_len) {
-        return Err(Error::parse(
-            "not a coopmatch index file (it does not start with the .cmx magic bytes); \
-             build one with `coopmatch index --profiles FILE -o data.cmx`",
-        ));
-    }
-    if bytes.len() < HEADER_LEN {
-        return Err(Error::parse(format!(
-            "the index file is truncated: {} bytes, shorter than its {HEADER_LEN}-byte header",
-            bytes.len()
-        )));
-    }
-    let mut r = Reader {
-        data: bytes,
-        pos: MAGIC.len(),
-    };
-    let mut word = |n: usize| -> Result<u64> {
-        let b = r.bytes(n, "header")?;
-        Ok(b.iter()
-            .rev()
-            .fold(0u64, |acc, &x| (acc << 8) | u64::from(x)))
-    };
-    let version = word(4)?;
-    let length = word(8)?;
-    let stored_sum = word(8)?;
-    if !(u64::from(OLDEST_READABLE)..=u64::from(VERSION)).contains(&version) {
-        return Err(Error::parse(format!(
-            "index format version {version} is not supported: this build reads versions \
-             {OLDEST_READABLE} to {VERSION}; rebuild the index with this version of `coopmatch index`"
-        )));
-    }
-    let have = (bytes.len() - HEADER_LEN) as u64;
-    if length > have {
-        return Err(Error::parse(format!(
-            "the index file is truncated: its header promises {length} bytes of data, \
-             the file has {have}"
-        )));
-    }
-    if length < have {
-        return Err(Error::parse(format!(
-            "the index file has {} unexpected bytes after its end",
-            have - length
-        )));
-    }
-    let payload = bytes.get(HEADER_LEN..).unwrap_or_default();
-    if checksum(payload) != stored_sum {
-        return Err(Error::parse(
-            "the index file is corrupted: its checksum does not match its contents",
-        ));
-    }
-    Ok((version as u32, payload))
-}
-
-fn read_params(r: &mut Reader) -> Result<Params> {
-    let n = r.count(2, "parameter count")?;
-    let mut params = Params::default();
-    for _ in 0..n {
-        let name = r.str("parameter name")?;
-        let value = r.str("parameter value")?;
-        params
-            .set(&name, &value)
-            .map_err(|e| corrupt(e.message()))?;
-    }
-    Ok(params)
-}
-
-fn read_profile(r: &mut Reader) -> Result<Profile> {
-    let id = r.str("profile id")?;
-    if id.is_empty() {
-        return Err(corrupt("a profile has an empty id"));
-    }
-    let kind = match r.u8("profile kind")? {
-        0 => Kind::Expert,
-        1 => Kind::Lab,
-        2 => Kind::Team,
-        3 => Kind::Patent,
-        k => return Err(corrupt(format!("profile `{id}` has an unknown kind {k}"))),
-    };
-    let name = r.str("profile name")?;
-    let institution = r.str("profile institution")?;
-    let discipline = r.str("profile discipline")?;
-    let region = r.str("profile region")?;
-    let nk = r.count(1, "keyword count")?;
-    let mut keywords = Vec::with_capacity(nk);
-    for _ in 0..nk {
-        keywords.push(r.str("keyword")?);
-    }
-    let summary = r.str("profile summary")?;
-    let nw = r.count(3, "work count")?;
-    let mut works = Vec::with_capacity(nw);
-    for _ in 0..nw {
-        let title = r.str("work title")?;
-        let abstract_text = r.str("work abstract")?;
-        let year = match r.u32("work year")? {
-            0 => None,
-            y => Some(unzigzag(y - 1)),
-        };
-        works.push(Work {
-            title,
-            abstract_text,
-            year,
-        });
-    }
-    let flags = r.u8("profile flags")?;
-    if flags > 3 {
-        return Err(corrupt(format!("profile `{id}` has unknown flags {flags}")));
-    }
-    let licence = if flags & 1 != 0 {
-        Some(Licence {
-            fee: r.str("licence fee")?,
-            terms: r.str("licence terms")?,
-        })
-    } else {
-        None
-    };
-    let number = if flags & 2 != 0 {
-        Some(r.str("patent number")?)
-    } else {
-        None
-    };
-    Ok(Profile {
-        id,
-        kind,
-        name,
-        institution,
-        discipline,
-        region,
-        keywords,
-        summary,
-        works,
-        licence,
-        number,
-    })
-}
-
-/// Reads a `.cmx` file: the parameters it was built with and the index.
-pub fn read(bytes: &[u8]) -> Result<(Params, Index)> {
-    let (version, payload) = payload(bytes)?;
-    let mut r = Reader {
-        data: payload,
-        pos: 0,
-    };
-    let params = read_params(&mut r)?;
-
-    // A profile takes at least 11 bytes (id, kind, four strings, keyword
-    // count, summary, work count, flags).
-    let np = r.count(11, "profile count")?;
-    let mut profiles = Vec::with_capacity(np);
-    let mut work_count: usize = 0;
-    for _ in 0..np {
-        let p = read_profile(&mut r)?;
-        work_count = work_count
-            .saturating_add(p.works.len())
-            .saturating_add(usize::from(has_card(&p)));
-        profiles.push(p);
-    }
-    if work_count > u32::MAX as usize || work_count > r.remaining() {
-        return Err(corrupt(format!(
-            "{work_count} work lengths do not fit in the {} bytes left",
-            r.remaining()
-        )));
-    }
-    let mut lens = Vec::with_capacity(work_count);
-    for _ in 0..work_count {
-        lens.push(r.weight("work length")?);
-    }
-
-    let nt = r.count(2, "term count")?;
-    let mut vocab = Vocabulary::default();
-    vocab.reserve(nt);
-    for id in 0..nt as TermId {
-        let tag = r.u8("term tag")?;
-        let fresh = match tag {
-            0..=3 => {
-                let text = r.str("term text")?;
-                if text.is_empty() {
-                    return Err(corrupt(format!("term {id} is empty")));
-                }
-                let kind = match tag {
-                    0 => TermKind::Word,
-                    1 => TermKind::Code,
-                    2 => TermKind::Cjk,
-                    _ => TermKind::CjkChar,
-                };
-                let fresh = vocab.single(&text).is_none();
-                vocab.push_single(&text, kind);
-                fresh
-            }
-            PAIR_TAG => {
-                let a = r.u32("pair term id")?;
-                let b = r.u32("pair term id")?;
-                let single = |t: u32| matches!(vocab.get(t), Some(Term::Single { .. }));
-                if !(single(a) && single(b)) {
-                    return Err(corrupt(format!(
-                        "pair term {id} refers to terms {a} and {b}, which are not earlier single terms"
-                    )));
-                }
-                let fresh = vocab.pair(a, b).is_none();
-                vocab.push_pair(a, b);
-                fresh
-            }
-            t => return Err(corrupt(format!("term {id} has an unknown tag {t}"))),
-        };
-        if !fresh {
-            return Err(corrupt(format!("term {id} repeats an earlier term")));
-        }
-    }
-
-    // Read straight into the flat layout the matcher uses: no list per term.
-    let works = work_count as u64;
-    // Version 1 has no total: its array grows (to twice its size at worst).
-    let total = match version {
-        1 => None,
-        _ => Some(r.count(2, "posting total")?),
-    };
-    let mut lists = PrebuiltLists::default();
-    lists
-        .try_reserve(nt, total.unwrap_or(0))
-        .map_err(|_| Error::limit("not enough memory to load this index"))?;
-    for term in 0..nt {
-        // A posting takes at least 2 bytes (gap, tf).
-        let df = r.count(2, "posting count")?;
-        if total.is_some_and(|t| lists.postings() + df > t) {
-            return Err(corrupt(format!(
-                "term {term} has more postings than the file's total"
-            )));
-        }
-        let mut prev: u64 = 0;
-        for i in 0..df {
-            // Most postings are two bytes: a one-byte gap and a one-byte
-            // weight `2k` (tf = k / 4, k ≥ 1). Read those directly; the
-            // general decoder (with its checks) takes the rest. Both give
-            // the same values, and the checks below apply to both.
-            let (gap, short_tf) = match r.data.get(r.pos..r.pos + 2) {
-                Some(&[g, w]) if g < 0x80 && (2..0x80).contains(&w) && w % 2 == 0 => {
-                    r.pos += 2;
-                    (u64::from(g), Some(f32::from(w >> 1) / 4.0))
-                }
-                _ => (r.varint("posting")?, None),
-            };
-            let work = if i == 0 {
-                gap
-            } else if gap == 0 {
-                return Err(corrupt(format!(
-                    "the postings of term {term} are not strictly increasing"
-                )));
-            } else {
-                prev.saturating_add(gap)
-            };
-            if work >= works {
-                return Err(corrupt(format!(
-                    "term {term} lists work {work}, but there are only {works} works"
-                )));
-            }
-            let tf = match short_tf {
-                Some(tf) => tf,
-                None => r.weight("term frequency")?,
-            };
-            if tf <= 0.0 {
-                return Err(corrupt(format!("term {term} has a zero frequency")));
-            }
-            lists.push(work as u32, tf);
-            prev = work;
-        }
-        if !lists.end_list() {
-            return Err(corrupt("more postings than an index can hold"));
-        }
-    }
-    if total.is_some_and(|t| t != lists.postings()) {
-        return Err(corrupt("the postings are fewer than the file's total"));
-    }
-    if r.remaining() != 0 {
-        return Err(corrupt(format!(
-            "{} bytes left over after the postings",
-            r.remaining()
-        )));
-    }
-    let index = Index::from_parts(&params, profiles, lens, vocab, lists).map_err(corrupt)?;
-    Ok((params, index))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -759,6 +416,48 @@ mod tests {
         }
         // Zero-length input still mixes the four lanes.
         assert_ne!(checksum(b""), checksum(&[0]));
+    }
+
+    /// The checksum as first written: the whole input at once.
+    fn checksum_at_once(bytes: &[u8]) -> u64 {
+        let mut lanes = [OFFSET, OFFSET ^ 1, OFFSET ^ 2, OFFSET ^ 3];
+        let mut blocks = bytes.chunks_exact(32);
+        for block in &mut blocks {
+            Checksum::words(&mut lanes, block);
+        }
+        let mut words = blocks.remainder().chunks_exact(8);
+        for (lane, word) in lanes.iter_mut().zip(&mut words) {
+            *lane = (*lane ^ u64::from_le_bytes(word.try_into().unwrap())).wrapping_mul(PRIME);
+        }
+        for &b in words.remainder() {
+            lanes[0] = (lanes[0] ^ u64::from(b)).wrapping_mul(PRIME);
+        }
+        let mut h = OFFSET ^ bytes.len() as u64;
+        for lane in lanes {
+            for b in lane.to_le_bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+            }
+        }
+        h
+    }
+
+    #[test]
+    fn checksum_in_pieces_equals_checksum_at_once() {
+        let data: Vec<u8> = (0..300u32).map(|i| (i * 91 % 256) as u8).collect();
+        for len in 0..data.len() {
+            let data = &data[..len];
+            let want = checksum_at_once(data);
+            assert_eq!(checksum(data), want, "len {len}");
+            for size in [1, 3, 8, 31, 32, 33, 100] {
+                let mut sum = Checksum::new();
+                for piece in data.chunks(size) {
+                    sum.update(piece);
+                }
+                assert_eq!(sum.finish(), want, "len {len}, pieces of {size}");
+            }
+        }
+        // A file written before the checksum was summed in pieces.
+        assert_eq!(checksum(b"coopmatch"), 0x6b94_8e56_f77b_b612);
     }
 
     #[test]
@@ -796,10 +495,7 @@ mod tests {
         ] {
             let mut wr = Writer { out: Vec::new() };
             wr.weight(w);
-            let mut r = Reader {
-                data: &wr.out,
-                pos: 0,
-            };
+            let mut r = read::Reader::new(&wr.out);
             assert_eq!(r.weight("w").unwrap().to_bits(), w.to_bits(), "{w}");
             assert_eq!(r.remaining(), 0);
         }
@@ -810,16 +506,13 @@ mod tests {
 
     #[test]
     fn varints_reject_overlong_and_oversized() {
-        let mut r = Reader {
-            data: &[0x80, 0x00],
-            pos: 0,
-        };
+        let mut r = read::Reader::new(&[0x80, 0x00]);
         assert!(r.varint("v").is_err());
         let big = [0xff; 11];
-        let mut r = Reader { data: &big, pos: 0 };
+        let mut r = read::Reader::new(&big);
         assert!(r.varint("v").is_err());
         let max = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
-        let mut r = Reader { data: &max, pos: 0 };
+        let mut r = read::Reader::new(&max);
         assert_eq!(r.varint("v").unwrap(), u64::MAX);
     }
 

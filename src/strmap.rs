@@ -100,8 +100,14 @@ impl<V: Copy> StrMap<V> {
         self.long.clear();
     }
 
-    pub fn reserve(&mut self, additional: usize) {
-        self.short.reserve(additional);
+    /// Room for `additional` more short keys, or an error when memory is
+    /// short (a prebuilt index's term count is only trusted after its
+    /// checksum).
+    pub fn try_reserve(
+        &mut self,
+        additional: usize,
+    ) -> Result<(), std::collections::TryReserveError> {
+        self.short.try_reserve(additional)
     }
 }
 

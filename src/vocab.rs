@@ -57,9 +57,10 @@ impl Vocabulary {
         self.entries.is_empty()
     }
 
-    pub fn reserve(&mut self, terms: usize) {
-        self.entries.reserve(terms);
-        self.singles.reserve(terms);
+    /// Room for `terms` more terms, or an error when memory is short.
+    pub fn try_reserve(&mut self, terms: usize) -> Result<(), std::collections::TryReserveError> {
+        self.entries.try_reserve(terms)?;
+        self.singles.try_reserve(terms)
     }
 
     pub fn single(&self, text: &str) -> Option<TermId> {

@@ -380,6 +380,96 @@ fn damage_behind_a_valid_checksum_never_panics() {
     assert!(errors > 1500, "{errors}");
 }
 
+/// Loads `bytes` through a [`store::Loader`] in pieces of `size` bytes, as
+/// the browser does while downloading; `known` says whether the loader is
+/// told the file's size first.
+fn load_in_pieces(bytes: &[u8], size: usize, known: bool) -> coopmatch::Result<Matcher> {
+    let mut loader = store::Loader::new(known.then_some(bytes.len() as u64));
+    for piece in bytes.chunks(size) {
+        loader.push(piece)?;
+    }
+    Matcher::from_loader(loader)
+}
+
+#[test]
+fn pieces_of_any_size_load_the_same_index() {
+    let whole = built(generated(40), Params::default()).write_index();
+    for size in (1..=97).chain([255, 4096, whole.len()]) {
+        for known in [true, false] {
+            let m = load_in_pieces(&whole, size, known)
+                .unwrap_or_else(|e| panic!("pieces of {size}: {e}"));
+            assert!(
+                m.write_index() == whole,
+                "pieces of {size} (size known: {known})"
+            );
+        }
+    }
+}
+
+#[test]
+fn damage_reads_the_same_in_pieces_as_whole() {
+    let bytes = small_file();
+    let message = |r: coopmatch::Result<Matcher>| r.err().map(|e| e.to_string());
+    // Every 17th cut and flip (a piece of one byte re-reads the item it
+    // ends in, so one load costs as many item reads as the file has bytes).
+    for len in (0..bytes.len()).step_by(17) {
+        let cut = &bytes[..len];
+        let whole = message(Matcher::from_index(cut));
+        assert!(whole.is_some(), "cut to {len}");
+        // Told the size, the loader sees at once that a cut file is short;
+        // not told, it finds out at the end. Both say "truncated".
+        for size in [if len % 10 == 0 { 1 } else { 7 }, 64] {
+            for known in [true, false] {
+                let got = message(load_in_pieces(cut, size, known)).unwrap_or_default();
+                assert!(
+                    got == *whole.as_ref().unwrap() || (!known && got.contains("truncated")),
+                    "cut to {len}, pieces of {size}: {got} / {whole:?}"
+                );
+            }
+        }
+    }
+    for i in (HEADER_LEN..bytes.len()).step_by(17) {
+        let mut bad = bytes.clone();
+        bad[i] ^= 0x80;
+        let whole = message(Matcher::from_index(&bad));
+        for size in [3, 64] {
+            assert_eq!(
+                message(load_in_pieces(&bad, size, false)),
+                whole,
+                "byte {i}"
+            );
+        }
+    }
+    // Bytes after the end, with the size known or not.
+    let mut extra = bytes.clone();
+    extra.extend_from_slice(b"tail");
+    for known in [true, false] {
+        let e = message(load_in_pieces(&extra, 5, known)).unwrap();
+        assert!(e.contains("4 unexpected bytes after its end"), "{e}");
+    }
+}
+
+#[test]
+fn damage_behind_a_valid_checksum_reads_the_same_in_pieces() {
+    // Structural damage is found while decoding but reported at the end,
+    // and must be the same error whatever the pieces.
+    let bytes = small_file();
+    let payload_len = bytes.len() - HEADER_LEN;
+    for step in 0..100 {
+        let i = HEADER_LEN + step * 7919 % payload_len;
+        let mut bad = bytes.clone();
+        bad[i] = bad[i].wrapping_add(1 + step as u8 % 5);
+        let bad = reseal(bad);
+        let whole = Matcher::from_index(&bad).err().map(|e| e.to_string());
+        for size in [if step % 10 == 0 { 1 } else { 5 }, 200] {
+            let got = load_in_pieces(&bad, size, false)
+                .err()
+                .map(|e| e.to_string());
+            assert_eq!(got, whole, "byte {i}, pieces of {size}");
+        }
+    }
+}
+
 #[test]
 fn crafted_files_give_errors() {
     // Payload: no params, 1 profile, absurd counts: refused before allocating.
