@@ -10,6 +10,7 @@ use crate::import::{self, Format, Imported};
 use crate::matcher::{MatchOptions, Matcher as CoreMatcher};
 use crate::model::{Challenge, Profile};
 use crate::params::Params;
+use crate::store::Loader;
 use crate::view::{ChallengeMatchView, FacetsView, MatchView, OffsetUnit};
 use crate::wasm_values::{js_error, to_js, to_json};
 use serde::Serialize;
@@ -182,6 +183,19 @@ impl WasmMatcher {
         Ok(self.inner.len())
     }
 
+    /// Like `loadIndex`, from an `IndexLoader` that was given the whole
+    /// file piece by piece; the loader is used up. Returns the number of
+    /// profiles.
+    #[wasm_bindgen(js_name = loadIndexFrom)]
+    pub fn load_index_from(&mut self, loader: &mut IndexLoader) -> Result<usize, JsError> {
+        let taken = loader
+            .inner
+            .take()
+            .ok_or_else(|| JsError::new("this IndexLoader has already been used"))?;
+        self.inner = CoreMatcher::from_loader(taken).map_err(js_error)?;
+        Ok(self.inner.len())
+    }
+
     /// The loaded profiles' index as a `.cmx` file, for `loadIndex`.
     #[wasm_bindgen(js_name = writeIndex)]
     pub fn write_index(&self) -> Vec<u8> {
@@ -331,6 +345,53 @@ pub fn parse_challenges(
         errors,
         rows,
     })
+}
+
+/// A prebuilt index (`.cmx`) taken piece by piece as it downloads, for
+/// `Matcher.loadIndexFrom`: the pieces are decoded as they come, so
+/// decoding overlaps the download and the file is never held whole (for
+/// 100,000 profiles, 128 MB neither in JavaScript nor in WebAssembly).
+#[wasm_bindgen]
+pub struct IndexLoader {
+    inner: Option<Loader>,
+}
+
+#[wasm_bindgen]
+impl IndexLoader {
+    /// `totalBytes`: the file's size when known exactly (the
+    /// `Content-Length` of a response sent without compression), so a
+    /// file whose header disagrees is refused at the first piece.
+    #[wasm_bindgen(constructor)]
+    pub fn new(total_bytes: Option<f64>) -> IndexLoader {
+        let expected = total_bytes
+            .filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0)
+            .map(|n| n as u64);
+        IndexLoader {
+            inner: Some(Loader::new(expected)),
+        }
+    }
+
+    /// Takes the next piece of the file. An Error here (not an index file,
+    /// an unsupported version, a size that disagrees) means the rest need
+    /// not be fetched; damage inside is reported by `loadIndexFrom`.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        match &mut self.inner {
+            Some(loader) => loader.push(bytes).map_err(js_error),
+            None => Err(JsError::new("this IndexLoader has already been used")),
+        }
+    }
+
+    /// Bytes taken so far.
+    #[wasm_bindgen(getter)]
+    pub fn received(&self) -> f64 {
+        self.inner.as_ref().map_or(0.0, |l| l.received() as f64)
+    }
+
+    /// Profiles decoded so far, for progress reports.
+    #[wasm_bindgen(getter, js_name = profilesDecoded)]
+    pub fn profiles_decoded(&self) -> usize {
+        self.inner.as_ref().map_or(0, Loader::profiles_decoded)
+    }
 }
 
 /// The crate version.

@@ -1,7 +1,7 @@
 //! The WASM API under Node (wasm-bindgen-test): what JS callers get.
 #![cfg(target_arch = "wasm32")]
 
-use coopmatch::wasm::{parse_challenges, WasmMatcher};
+use coopmatch::wasm::{parse_challenges, IndexLoader, WasmMatcher};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -157,6 +157,45 @@ fn index_round_trips_and_a_corrupt_index_throws() {
     broken[last] ^= 0x55;
     assert!(copy.load_index(&broken).is_err());
     assert!(copy.load_index(&bytes[..bytes.len() / 2]).is_err());
+}
+
+#[wasm_bindgen_test]
+fn an_index_given_in_pieces_loads_like_a_whole_one() {
+    let m = loaded();
+    let q = JsValue::from_str("钛合金增材制造零件的疲劳寿命 weld defects");
+    let ranking = |m: &WasmMatcher| {
+        String::from(
+            js_sys::JSON::stringify(&m.match_challenge(q.clone(), JsValue::UNDEFINED).unwrap())
+                .unwrap(),
+        )
+    };
+    let bytes = m.write_index();
+    for total in [Some(bytes.len() as f64), None] {
+        let mut loader = IndexLoader::new(total);
+        for piece in bytes.chunks(100) {
+            loader.push(piece).unwrap();
+        }
+        assert_eq!(loader.received(), bytes.len() as f64);
+        assert_eq!(loader.profiles_decoded(), 6);
+        let mut copy = WasmMatcher::new(JsValue::UNDEFINED).unwrap();
+        assert_eq!(copy.load_index_from(&mut loader).unwrap(), 6);
+        assert_eq!(ranking(&copy), ranking(&m));
+        // A loader is used once.
+        assert!(copy.load_index_from(&mut loader).is_err());
+        assert!(loader.push(&bytes[..10]).is_err());
+    }
+    // Damage is an Error from loadIndexFrom; a foreign file from push.
+    let mut broken = bytes.clone();
+    broken[bytes.len() / 2] ^= 0x55;
+    let mut loader = IndexLoader::new(None);
+    loader.push(&broken).unwrap();
+    let mut copy = WasmMatcher::new(JsValue::UNDEFINED).unwrap();
+    assert!(copy.load_index_from(&mut loader).is_err());
+    assert!(IndexLoader::new(None).push(b"{\"id\": 1}").is_err());
+    // A size that disagrees with the header is refused at the first piece.
+    assert!(IndexLoader::new(Some(bytes.len() as f64 + 1.0))
+        .push(&bytes[..64])
+        .is_err());
 }
 
 #[wasm_bindgen_test]

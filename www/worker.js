@@ -6,8 +6,9 @@
 //   { type: 'load', url?: string, text?: string, bytes?: ArrayBuffer,
 //     format?: 'json'|'jsonl'|'csv'|'cmx', params?: object, chunk?: number }
 //       Replaces the loaded profiles. A `.cmx` index (by format, by the
-//       `.cmx`/`.cmx.gz` extension or by its magic bytes) is loaded whole
-//       with Matcher.loadIndex; a `.gz` URL is decompressed here with
+//       `.cmx`/`.cmx.gz` extension or by its magic bytes) from a URL is
+//       decoded piece by piece while it downloads (IndexLoader), given as
+//       bytes it is loaded whole (Matcher.loadIndex); a `.gz` URL is decompressed here with
 //       DecompressionStream('gzip'). Text is indexed `chunk` profiles
 //       (default 2000) per WASM call, with a progress message after each.
 //   { type: 'cancel' }          stops a load between two chunks
@@ -19,6 +20,8 @@
 //   { type: 'progress', id, phase: 'fetch'|'parse'|'index', bytes, totalBytes,
 //     loaded, indexed, total }   loaded = rows read so far, indexed = profiles in the index
 //   { type: 'loaded', id, total, added, errors, rows, kind: 'index'|'text', ms, fetchMs }
+//     (fetchMs: until the last byte; for an index from a URL it includes
+//     decoding, which runs while the bytes arrive)
 //   { type: 'cancelled', id, indexed }
 //   { type: 'result', id, results, ms }
 //   { type: 'facets', id, facets }
@@ -28,7 +31,7 @@
 // Only the page's own origin is ever fetched (the URL is resolved against
 // the worker's location and refused when it points elsewhere).
 
-import init, { Matcher, version } from './pkg/coopmatch.js';
+import init, { IndexLoader, Matcher, version } from './pkg/coopmatch.js';
 
 const MAGIC = [0x89, 0x43, 0x4d, 0x58];
 const DEFAULT_CHUNK = 2000;
@@ -55,7 +58,14 @@ export function createEngine(post, { wasm: defaultWasm, base } = {}) {
 
   const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-  async function fetchBytes(url, id) {
+  /**
+   * Fetches `url` (this origin only). A prebuilt index (by `given` format,
+   * its extension or its magic bytes in the first piece) goes piece by
+   * piece into an IndexLoader while it downloads, so decoding overlaps the
+   * download and the file is never held whole: returns { loader, name }.
+   * Anything else is gathered: returns { bytes, name }. null when cancelled.
+   */
+  async function fetchData(url, id, given) {
     const here = base || self.location.href;
     const target = new URL(url, here);
     const origin = new URL(here).origin;
@@ -65,27 +75,51 @@ export function createEngine(post, { wasm: defaultWasm, base } = {}) {
     const response = await fetch(target.href, { credentials: 'same-origin' });
     if (!response.ok) throw new Error(`could not fetch ${target.pathname}: HTTP ${response.status}`);
     const totalBytes = Number(response.headers.get('Content-Length')) || 0;
+    const gzip = /\.gz$/i.test(target.pathname);
+    // The length of the bytes we read, when the response says it: not for
+    // a body that was compressed on the way (then it is the compressed size).
+    const exactBytes = !gzip && !response.headers.get('Content-Encoding') && totalBytes ? totalBytes : undefined;
     let stream = response.body;
-    if (/\.gz$/i.test(target.pathname)) stream = stream.pipeThrough(new DecompressionStream('gzip'));
+    if (gzip) stream = stream.pipeThrough(new DecompressionStream('gzip'));
     const reader = stream.getReader();
     const parts = [];
+    let loader = null;
     let bytes = 0;
     let lastPost = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (cancelled) {
-        reader.cancel().catch(() => {});
-        return null;
+    let pieces = 0;
+    let decodeMs = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (cancelled) {
+          reader.cancel().catch(() => {});
+          if (loader) loader.free();
+          return null;
+        }
+        if (bytes === 0 && formatOf(target.pathname, value, given) === 'cmx' && value.length >= MAGIC.length) {
+          loader = new IndexLoader(exactBytes);
+        }
+        if (loader) {
+          const t = performance.now();
+          loader.push(value);
+          decodeMs += performance.now() - t;
+        } else parts.push(value);
+        pieces += 1;
+        bytes += value.length;
+        const now = performance.now();
+        if (now - lastPost > 50) {
+          lastPost = now;
+          const indexed = loader ? loader.profilesDecoded : 0;
+          post({ type: 'progress', id, phase: 'fetch', bytes, totalBytes, loaded: indexed, indexed, total: 0 });
+        }
       }
-      parts.push(value);
-      bytes += value.length;
-      const now = performance.now();
-      if (now - lastPost > 50) {
-        lastPost = now;
-        post({ type: 'progress', id, phase: 'fetch', bytes, totalBytes, loaded: 0, indexed: 0, total: 0 });
-      }
+    } catch (err) {
+      reader.cancel().catch(() => {});
+      if (loader) loader.free();
+      throw err;
     }
+    if (loader) return { loader, name: target.pathname, pieces, decodeMs };
     const out = new Uint8Array(bytes);
     let at = 0;
     for (const p of parts) {
@@ -186,22 +220,34 @@ export function createEngine(post, { wasm: defaultWasm, base } = {}) {
     let text = typeof msg.text === 'string' ? msg.text : null;
     let name = msg.name || '';
     let fetchMs = 0;
+    let loader = null;
+    let stats = {};
     if (msg.url) {
       const t = performance.now();
-      const got = await fetchBytes(msg.url, id);
+      const got = await fetchData(msg.url, id, msg.format);
       fetchMs = performance.now() - t;
       if (!got) return post({ type: 'cancelled', id, indexed: 0 });
-      ({ bytes, name } = got);
+      ({ bytes, name, loader } = got);
+      stats = { pieces: got.pieces, decodeMs: got.decodeMs };
     }
-    const format = formatOf(name || msg.url, bytes, msg.format);
+    const format = loader ? 'cmx' : formatOf(name || msg.url, bytes, msg.format);
     if (format === 'cmx') {
-      if (!bytes) throw new Error('a .cmx index must be given as bytes or a URL');
-      post({ type: 'progress', id, phase: 'index', bytes: bytes.length, totalBytes: bytes.length, loaded: 0, indexed: 0, total: 0 });
+      if (!bytes && !loader) throw new Error('a .cmx index must be given as bytes or a URL');
+      const size = loader ? loader.received : bytes.length;
+      post({ type: 'progress', id, phase: 'index', bytes: size, totalBytes: size, loaded: 0, indexed: 0, total: 0 });
       const fresh = new Matcher();
-      const total = fresh.loadIndex(bytes);
+      let total;
+      try {
+        total = loader ? fresh.loadIndexFrom(loader) : fresh.loadIndex(bytes);
+      } catch (err) {
+        fresh.free();
+        throw err;
+      } finally {
+        if (loader) loader.free();
+      }
       if (matcher) matcher.free();
       matcher = fresh;
-      return post({ type: 'loaded', id, kind: 'index', total, added: total, rows: total, errors: [], ms: performance.now() - t0, fetchMs });
+      return post({ type: 'loaded', id, kind: 'index', total, added: total, rows: total, errors: [], ms: performance.now() - t0, fetchMs, ...stats });
     }
     if (text === null) text = new TextDecoder('utf-8', { fatal: false }).decode(bytes || new Uint8Array());
     bytes = null;

@@ -234,6 +234,51 @@ test('5. a prebuilt .cmx index loads; a corrupted or foreign one is a clear erro
   assert.match((await run(version.toString('base64'))).errors[0].message, /version 9 is not supported/);
 });
 
+test('5b. a .cmx index from a URL is decoded while it downloads; damage is a clear error', async () => {
+  const { page } = s;
+  const bytes = demoIndex();
+  const flipped = Buffer.from(bytes);
+  flipped[Math.floor(flipped.length / 2)] ^= 0x40;
+  // Same-origin URLs answered by the test (the worker's fetch goes through
+  // the page's routes): the index, a damaged copy, a cut copy, not an index.
+  const bodies = {
+    'good.cmx': bytes,
+    'flipped.cmx': flipped,
+    'cut.cmx': bytes.subarray(0, bytes.length - 100),
+    'foreign.cmx': Buffer.from('{"id": "p1", "name": "not an index"}\n'),
+  };
+  await page.route('**/served/*.cmx', (route) => {
+    const body = bodies[new URL(route.request().url()).pathname.split('/').pop()];
+    route.fulfill({ status: 200, contentType: 'application/octet-stream', body });
+  });
+  const load = (url) =>
+    page.evaluate(async (url) => {
+      const el = document.querySelector('coop-matcher');
+      const errors = [];
+      const onError = (e) => errors.push(e.detail.message);
+      el.addEventListener('error', onError);
+      let loaded = null;
+      const onLoaded = (e) => {
+        loaded = e.detail;
+      };
+      el.addEventListener('loaded', onLoaded);
+      const ok = await el.load({ url });
+      el.removeEventListener('error', onError);
+      el.removeEventListener('loaded', onLoaded);
+      return { ok, kind: loaded && loaded.kind, total: loaded && loaded.total, errors };
+    }, url);
+  const good = await load('served/good.cmx');
+  assert.equal(good.ok, true, JSON.stringify(good));
+  assert.equal(good.kind, 'index');
+  assert.equal(good.total, 166);
+  const results = await page.evaluate(() => document.querySelector('coop-matcher').match('动力电池 热管理 液冷板'));
+  assert.ok(results.length > 0);
+  assert.match((await load('served/flipped.cmx')).errors[0], /checksum/);
+  assert.match((await load('served/cut.cmx')).errors[0], /truncated/);
+  assert.match((await load('served/foreign.cmx')).errors[0], /not a coopmatch index file/);
+  await page.unroute('**/served/*.cmx');
+});
+
 test('6. remember-on-this-device is opt-in, survives a reload, and forget deletes it', async () => {
   const { page } = s;
   const dbNames = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
