@@ -49,12 +49,14 @@
 //! ```
 //!
 //! Everything is checked on load, before anything is trusted: magic,
-//! version, length, checksum, then every count against the bytes left
+//! version, length, checksum, and every count against the bytes left
 //! (before allocating), UTF-8, kinds and tags, term ids of pairs (earlier
 //! single terms only, so no cycles), work ids in range and strictly
 //! increasing, weights finite, no bytes left over, no repeated profile id
 //! or term. A truncated, corrupted or wrong-version file is an [`Error`]
-//! with its own message, never a panic and never wrong results.
+//! with its own message, never a panic and never wrong results. The file
+//! can be given whole or in pieces as it downloads ([`Loader`], in
+//! `store/read.rs`): the checks are the same, and the errors too.
 //!
 //! The profiles, work ranges, per-profile lengths, term maps and
 //! typo-tolerance lists are derived on load (see [`Index::from_parts`]),
