@@ -22,7 +22,7 @@
 //! the number of distinct terms ([`length_curve`]), never a cut-off.
 
 use crate::fuzzy;
-use crate::index::{Index, Source, TermId, WorkId};
+use crate::index::{Index, Posting, Source, TermId, WorkId, WorkScoring};
 use crate::model::Challenge;
 use crate::params::Params;
 use crate::sort;
@@ -310,31 +310,67 @@ fn add_terms(index: &Index, params: &Params, terms: &[QueryTerm], acc: &mut Accu
     };
     for qt in terms {
         let mut run: Option<(u32, f32)> = None;
-        // A slice per segment: a plain loop over each keeps the hot loop tight.
+        // A list per segment: a plain loop over each keeps the hot loop
+        // tight, and one without escaped tfs (nearly all) skips their test.
         for list in index.postings.lists(qt.term) {
-            for p in list {
-                let (Some(work), Some(slot)) = (
-                    works.get(p.work as usize),
-                    acc.works.get_mut(p.work as usize),
-                ) else {
-                    continue;
-                };
-                *slot += contribution(qt.weight, p.tf, work.length_factor);
-                if merged {
-                    match &mut run {
-                        Some((profile, tf)) if *profile == work.profile => *tf += p.tf,
-                        _ => {
-                            if let Some((profile, tf)) = run {
-                                flush(acc, qt.weight, profile, tf);
-                            }
-                            run = Some((work.profile, p.tf));
-                        }
-                    }
-                }
+            if list.has_escapes() {
+                add_postings(
+                    list.iter(),
+                    qt.weight,
+                    &works,
+                    merged,
+                    &mut run,
+                    acc,
+                    &flush,
+                );
+            } else {
+                add_postings(
+                    list.iter_plain(),
+                    qt.weight,
+                    &works,
+                    merged,
+                    &mut run,
+                    acc,
+                    &flush,
+                );
             }
         }
         if let Some((profile, tf)) = run {
             flush(acc, qt.weight, profile, tf);
+        }
+    }
+}
+
+/// The inner loop of [`add_terms`]: one list of one query term. `run` is
+/// the profile whose works are being summed for the merged score.
+#[inline(always)]
+fn add_postings(
+    postings: impl Iterator<Item = Posting>,
+    weight: f32,
+    works: &[WorkScoring],
+    merged: bool,
+    run: &mut Option<(u32, f32)>,
+    acc: &mut Accumulator,
+    flush: &impl Fn(&mut Accumulator, f32, u32, f32),
+) {
+    for p in postings {
+        let (Some(work), Some(slot)) = (
+            works.get(p.work as usize),
+            acc.works.get_mut(p.work as usize),
+        ) else {
+            continue;
+        };
+        *slot += contribution(weight, p.tf, work.length_factor);
+        if merged {
+            match run {
+                Some((profile, tf)) if *profile == work.profile => *tf += p.tf,
+                _ => {
+                    if let Some((profile, tf)) = *run {
+                        flush(acc, weight, profile, tf);
+                    }
+                    *run = Some((work.profile, p.tf));
+                }
+            }
         }
     }
 }
