@@ -316,17 +316,25 @@ impl Matcher {
             }
         }
         if replacements.is_empty() {
+            self.index.reserve_for(&new);
             for p in new {
                 self.index.add(p);
             }
             self.index.seal();
         } else {
-            let mut all = self.index.profiles().to_vec();
+            // The old index's profiles are moved, not copied, and the
+            // rest of it is freed before the new one is built.
+            let Index {
+                profiles: mut all, ..
+            } = std::mem::replace(&mut self.index, Index::new(&self.params));
             for (i, p) in replacements {
-                all[i] = p;
+                if let Some(slot) = all.get_mut(i) {
+                    *slot = p;
+                }
             }
+            all.reserve_exact(new.len());
             all.extend(new);
-            self.index = Index::new(&self.params);
+            self.index.reserve_for(&all);
             for p in all {
                 self.index.add(p);
             }
