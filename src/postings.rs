@@ -84,6 +84,21 @@ const LOG_BLOCK: usize = 1 << 15;
 /// its terms up once per segment.
 pub const MAX_SEGMENTS: usize = 16;
 
+/// The works of a list: as offsets from a base in a segment whose works
+/// span fewer than 2^16 numbers (a batch: 2 bytes a posting instead of 4),
+/// else as they are.
+#[derive(Debug, Clone, Copy)]
+enum Works<'a> {
+    Narrow { base: WorkId, offsets: &'a [u16] },
+    Wide(&'a [WorkId]),
+}
+
+impl Default for Works<'_> {
+    fn default() -> Self {
+        Works::Wide(&[])
+    }
+}
+
 /// One term's postings in one segment, ordered by work: the works, their
 /// tf codes, and the exact tf of the escaped ones, in the same order.
 #[derive(Debug, Clone, Copy, Default)]
@@ -91,49 +106,70 @@ pub struct List<'a> {
     /// Position of the list's first posting in its segment (what the
     /// escapes' positions count from).
     start: u32,
-    works: &'a [WorkId],
+    works: Works<'a>,
     codes: &'a [u8],
     escapes: &'a [Escape],
 }
 
+/// Takes the postings of one list at a time ([`List::feed`]): the scoring
+/// loop, compiled once for each way a list is stored.
+pub trait PostingSink {
+    fn take(&mut self, postings: impl Iterator<Item = Posting>);
+}
+
 impl<'a> List<'a> {
     pub fn len(&self) -> usize {
-        self.works.len()
+        self.codes.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.works.is_empty()
+        self.codes.is_empty()
+    }
+
+    /// The `i`-th work.
+    #[inline]
+    fn work(&self, i: usize) -> Option<WorkId> {
+        match self.works {
+            Works::Narrow { base, offsets } => offsets.get(i).map(|&o| base + u32::from(o)),
+            Works::Wide(works) => works.get(i).copied(),
+        }
     }
 
     /// The works, increasing.
-    pub fn works(&self) -> &'a [WorkId] {
-        self.works
+    pub fn works(&self) -> impl Iterator<Item = WorkId> + 'a {
+        let list = *self;
+        (0..self.len()).map_while(move |i| list.work(i))
     }
 
     pub fn iter(&self) -> ListIter<'a> {
         ListIter {
-            postings: self.works.iter().zip(self.codes),
+            list: *self,
+            next: 0,
             escapes: self.escapes.iter(),
         }
     }
 
-    /// True when some posting's tf is not a one-byte code (rare).
-    pub fn has_escapes(&self) -> bool {
-        !self.escapes.is_empty()
-    }
-
-    /// The postings of a list without escapes ([`List::has_escapes`]
-    /// false): one test fewer per posting than [`List::iter`], for the
-    /// scoring loop. An escaped posting would read as 63.75.
-    #[inline]
-    pub fn iter_plain(&self) -> impl Iterator<Item = Posting> + 'a {
-        self.works
-            .iter()
-            .zip(self.codes)
-            .map(|(&work, &code)| Posting {
-                work,
-                tf: decode(code),
-            })
+    /// Gives `sink` the postings through an iterator made for the way this
+    /// list is stored: without escapes (nearly always), one with no test
+    /// for them; narrow or wide works. Scoring reads every posting this way.
+    #[inline(always)]
+    pub fn feed(&self, sink: &mut impl PostingSink) {
+        let codes = self.codes;
+        match self.works {
+            _ if !self.escapes.is_empty() => sink.take(self.iter()),
+            Works::Narrow { base, offsets } => {
+                sink.take(offsets.iter().zip(codes).map(move |(&o, &code)| Posting {
+                    work: base + u32::from(o),
+                    tf: decode(code),
+                }))
+            }
+            Works::Wide(works) => {
+                sink.take(works.iter().zip(codes).map(|(&work, &code)| Posting {
+                    work,
+                    tf: decode(code),
+                }))
+            }
+        }
     }
 
     /// The tf of the `i`-th posting (0.0 past the end).
@@ -152,9 +188,14 @@ impl<'a> List<'a> {
 
     /// The tf of `work`, by binary search; 0.0 when the list lacks it.
     pub fn tf(&self, work: WorkId) -> f32 {
-        self.works
-            .binary_search(&work)
-            .map_or(0.0, |i| self.tf_at(i))
+        let found = match self.works {
+            Works::Narrow { base, offsets } => work
+                .checked_sub(base)
+                .and_then(|o| u16::try_from(o).ok())
+                .and_then(|o| offsets.binary_search(&o).ok()),
+            Works::Wide(works) => works.binary_search(&work).ok(),
+        };
+        found.map_or(0.0, |i| self.tf_at(i))
     }
 }
 
@@ -168,10 +209,11 @@ impl<'a> IntoIterator for List<'a> {
 }
 
 /// The postings of a [`List`], decoded. The escapes are met in the order
-/// of the list, so each is the next one: no search while scoring.
+/// of the list, so each is the next one: no search.
 #[derive(Debug, Clone)]
 pub struct ListIter<'a> {
-    postings: std::iter::Zip<std::slice::Iter<'a, WorkId>, std::slice::Iter<'a, u8>>,
+    list: List<'a>,
+    next: usize,
     escapes: std::slice::Iter<'a, Escape>,
 }
 
@@ -180,7 +222,10 @@ impl Iterator for ListIter<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<Posting> {
-        let (&work, &code) = self.postings.next()?;
+        let i = self.next;
+        let work = self.list.work(i)?;
+        let code = *self.list.codes.get(i)?;
+        self.next += 1;
         let tf = if code != ESCAPE {
             decode(code)
         } else {
@@ -190,11 +235,44 @@ impl Iterator for ListIter<'_> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.postings.size_hint()
+        let n = self.list.len().saturating_sub(self.next);
+        (n, Some(n))
     }
 }
 
 impl ExactSizeIterator for ListIter<'_> {}
+
+/// A segment's works (see [`Works`]).
+#[derive(Debug)]
+enum SegmentWorks {
+    Narrow { base: WorkId, offsets: Vec<u16> },
+    Wide(Vec<WorkId>),
+}
+
+impl Default for SegmentWorks {
+    fn default() -> Self {
+        SegmentWorks::Wide(Vec::new())
+    }
+}
+
+impl SegmentWorks {
+    fn len(&self) -> usize {
+        match self {
+            SegmentWorks::Narrow { offsets, .. } => offsets.len(),
+            SegmentWorks::Wide(works) => works.len(),
+        }
+    }
+
+    fn get(&self, range: std::ops::Range<usize>) -> Option<Works<'_>> {
+        Some(match self {
+            SegmentWorks::Narrow { base, offsets } => Works::Narrow {
+                base: *base,
+                offsets: offsets.get(range)?,
+            },
+            SegmentWorks::Wide(works) => Works::Wide(works.get(range)?),
+        })
+    }
+}
 
 /// A set of term ids as a bitmap with a running count per 64-bit word, so
 /// the position of a term among the set's members (its rank) is two reads
@@ -265,7 +343,7 @@ struct Segment {
     /// The `i`-th listed term's postings are `works[starts[i]..starts[i + 1]]`
     /// (and the same range of `codes`).
     starts: Vec<u32>,
-    works: Vec<WorkId>,
+    works: SegmentWorks,
     /// Each posting's tf, [`encode`]d.
     codes: Vec<u8>,
     /// The postings coded [`ESCAPE`], by position: few or none.
@@ -492,7 +570,7 @@ impl Postings {
             first_work,
             terms: None,
             starts,
-            works,
+            works: SegmentWorks::Wide(works),
             codes,
             escapes,
         };
@@ -545,31 +623,39 @@ impl Postings {
                 starts.push(at);
             }
         }
-        let mut works = vec![0; at as usize];
+        // A batch spans few works: offsets from its first fit 2 bytes.
+        let (low, high) = self
+            .log
+            .runs
+            .iter()
+            .fold((first_work, first_work), |(l, h), r| {
+                (l.min(r.0), h.max(r.0))
+            });
+        let mut works = if high - low <= WorkId::from(u16::MAX) {
+            SegmentWorks::Narrow {
+                base: low,
+                offsets: vec![0; at as usize],
+            }
+        } else {
+            SegmentWorks::Wide(vec![0; at as usize])
+        };
         let mut codes = vec![0; at as usize];
         let mut escapes = Vec::with_capacity(self.log.escapes.len());
-        let mut exact = self.log.escapes.iter();
-        let mut runs = self.log.runs.iter();
-        let (mut work, mut left) = (0, 0u32);
-        'scatter: for (terms, block_codes) in self.log.blocks() {
-            for (&t, &code) in terms.iter().zip(block_codes) {
-                while left == 0 {
-                    let Some(&(w, n)) = runs.next() else {
-                        break 'scatter;
-                    };
-                    (work, left) = (w, n);
-                }
-                left -= 1;
-                let slot = &mut counts[t as usize];
-                let at = *slot as usize;
-                *slot += 1;
-                if let (Some(w), Some(c)) = (works.get_mut(at), codes.get_mut(at)) {
-                    *w = work;
-                    *c = code;
-                }
-                if code == ESCAPE {
-                    escapes.push((at as u32, exact.next().copied().unwrap_or(0.0)));
-                }
+        match &mut works {
+            SegmentWorks::Narrow { base, offsets } => {
+                let base = *base;
+                scatter(&self.log, counts, &mut codes, &mut escapes, |at, work| {
+                    if let Some(o) = offsets.get_mut(at) {
+                        *o = (work - base) as u16;
+                    }
+                });
+            }
+            SegmentWorks::Wide(works) => {
+                scatter(&self.log, counts, &mut codes, &mut escapes, |at, work| {
+                    if let Some(w) = works.get_mut(at) {
+                        *w = work;
+                    }
+                });
             }
         }
         // Escapes were met in work order; look-ups need position order.
@@ -609,7 +695,7 @@ impl Postings {
                             .iter()
                             .map(|&(pos, tf)| (pos - list.start + to, tf)),
                     );
-                    works.extend_from_slice(list.works);
+                    works.extend(list.works());
                     codes.extend_from_slice(list.codes);
                 }
             }
@@ -621,7 +707,7 @@ impl Postings {
             first_work,
             terms: None,
             starts,
-            works,
+            works: SegmentWorks::Wide(works),
             codes,
             escapes,
         }];
@@ -663,6 +749,45 @@ impl Postings {
     }
 }
 
+/// The scatter of [`Postings::seal`]'s counting sort: each log entry goes
+/// to position `next[term]` (which then moves on), its work written by
+/// `put` (a batch's works are narrow or wide) and its code to `codes`;
+/// escaped entries are listed, in log order, in `escapes`.
+fn scatter(
+    log: &Log,
+    next: &mut [u32],
+    codes: &mut [u8],
+    escapes: &mut Vec<Escape>,
+    mut put: impl FnMut(usize, WorkId),
+) {
+    let mut exact = log.escapes.iter();
+    let mut runs = log.runs.iter();
+    let (mut work, mut left) = (0, 0u32);
+    for (terms, block_codes) in log.blocks() {
+        for (&t, &code) in terms.iter().zip(block_codes) {
+            while left == 0 {
+                let Some(&(w, n)) = runs.next() else {
+                    return;
+                };
+                (work, left) = (w, n);
+            }
+            left -= 1;
+            let Some(slot) = next.get_mut(t as usize) else {
+                continue;
+            };
+            let at = *slot as usize;
+            *slot += 1;
+            put(at, work);
+            if let Some(c) = codes.get_mut(at) {
+                *c = code;
+            }
+            if code == ESCAPE {
+                escapes.push((at as u32, exact.next().copied().unwrap_or(0.0)));
+            }
+        }
+    }
+}
+
 /// Adds to `counts[t]` the number of distinct profiles in the segment's
 /// list of each term `t`: the runs of one profile, since a profile's works
 /// are numbered consecutively and lists are sorted by work.
@@ -684,7 +809,7 @@ fn count_profiles(
             continue;
         };
         let mut last = None;
-        for &work in list.works() {
+        for work in list.works() {
             let profile = profile_of(work);
             if last != Some(profile) {
                 counts[t] += 1;
@@ -718,6 +843,23 @@ mod tests {
             .flatten()
             .map(|p| (p.work, p.tf.to_bits()))
             .collect()
+    }
+
+    /// What [`List::feed`] gives, as a list.
+    struct Collect(Vec<Posting>);
+
+    impl PostingSink for Collect {
+        fn take(&mut self, postings: impl Iterator<Item = Posting>) {
+            self.0.extend(postings);
+        }
+    }
+
+    fn fed_bits(postings: &Postings, term: TermId) -> Vec<(WorkId, u32)> {
+        let mut fed = Collect(Vec::new());
+        for list in postings.lists(term) {
+            list.feed(&mut fed);
+        }
+        fed.0.iter().map(|p| (p.work, p.tf.to_bits())).collect()
     }
 
     /// Values a tf code cannot hold, so they take the escape path.
@@ -784,6 +926,7 @@ mod tests {
         for ps in [&whole, &batched] {
             for t in 0..terms {
                 assert_eq!(list_bits(ps, t), expected[t as usize], "term {t}");
+                assert_eq!(fed_bits(ps, t), expected[t as usize], "term {t}");
                 for &(work, bits) in &expected[t as usize] {
                     assert_eq!(ps.tf(t, work).to_bits(), bits, "term {t} work {work}");
                 }
@@ -794,8 +937,50 @@ mod tests {
         assert!(whole.segments[0].escapes.len() > 100);
     }
 
+    /// A batch whose works span at most 2^16 numbers stores them as 2-byte
+    /// offsets, one that spans more as they are; both read back the same,
+    /// and a work outside a narrow segment's span is not found in it.
     #[test]
-    fn plain_iteration_equals_iteration_without_escapes() {
+    fn narrow_and_wide_batches_read_back_the_same() {
+        let mut ps = Postings::default();
+        let narrow = [100_000, 100_001, 100_000 + u32::from(u16::MAX)];
+        let wide = [200_000, 200_000 + u32::from(u16::MAX) + 1];
+        for batch in [&narrow[..], &wide[..]] {
+            for &work in batch {
+                ps.push(0, p(work, 2.5));
+                ps.push(1, p(work, 0.1));
+            }
+            ps.seal(2, None);
+        }
+        assert!(matches!(
+            ps.segments[0].works,
+            SegmentWorks::Narrow { base: 100_000, .. }
+        ));
+        assert!(matches!(ps.segments[1].works, SegmentWorks::Wide(_)));
+        let all: Vec<_> = narrow.iter().chain(&wide).copied().collect();
+        for (t, tf) in [(0, 2.5), (1, 0.1)] {
+            let expected: Vec<_> = all.iter().map(|&w| (w, tf)).collect();
+            assert_eq!(list(&ps, t), expected);
+            for &w in &all {
+                assert_eq!(ps.tf(t, w), tf, "{w}");
+            }
+            for w in [
+                0,
+                99_999,
+                100_002,
+                100_000 + u32::from(u16::MAX) + 1,
+                200_001,
+            ] {
+                assert_eq!(ps.tf(t, w), 0.0, "{w}");
+            }
+            for list in ps.lists(t) {
+                assert_eq!(list.iter().len(), list.len());
+            }
+        }
+    }
+
+    #[test]
+    fn feeding_equals_iteration() {
         let mut ps = Postings::default();
         for work in 0..100 {
             ps.push(work % 3, p(work, (work % 255) as f32 / 4.0));
@@ -803,8 +988,11 @@ mod tests {
         ps.seal(3, None);
         for t in 0..3 {
             for list in ps.lists(t) {
-                assert!(!list.has_escapes());
-                assert!(list.iter_plain().eq(list.iter()));
+                assert!(list.escapes.is_empty());
+                let mut fed = Collect(Vec::new());
+                list.feed(&mut fed);
+                assert_eq!(fed.0, list.iter().collect::<Vec<_>>());
+                assert_eq!(fed.0.len(), 33 + usize::from(t == 0));
             }
         }
     }
@@ -820,7 +1008,10 @@ mod tests {
         let s = &ps.segments[0];
         // 8 listed terms: 9 starts, not one per vocabulary term.
         assert_eq!((s.starts.len(), s.starts.capacity()), (9, 9));
-        assert_eq!(s.works.capacity(), 2000);
+        match &s.works {
+            SegmentWorks::Narrow { base: 0, offsets } => assert_eq!(offsets.capacity(), 2000),
+            other => panic!("should be narrow: {other:?}"),
+        }
         assert_eq!(s.codes.capacity(), 2000);
         assert_eq!(s.escapes.len(), 1000);
     }
