@@ -3,11 +3,12 @@
 //! Stored flat ("compressed sparse rows"): the postings ordered by term
 //! and then work, and one offset per term, instead of a vector per term.
 //! That is one allocation instead of one per term (and no unused capacity
-//! in each), and a prebuilt index loads into it directly. A posting is 5
-//! bytes, in two parallel arrays: its work (4 bytes) and its tf as a
-//! one-byte code, `k` for exactly `k / 4` (see [`encode`]); the rare tf
-//! that is no such value is kept exactly beside them, so scores are the
-//! same bit for bit as with plain `f32`s (8 bytes a posting).
+//! in each), and a prebuilt index loads into it directly. A posting is 3
+//! to 5 bytes, in two parallel arrays: its work (2 bytes as an offset in a
+//! batch's segment, see [`Works`], else 4) and its tf as a one-byte code,
+//! `k` for exactly `k / 4` (see [`encode`]); the rare tf that is no such
+//! value is kept exactly beside them, so scores are the same bit for bit
+//! as with plain `f32`s (8 bytes a posting).
 //!
 //! Indexing appends postings to a log; [`Postings::seal`] sorts the log
 //! by term (a counting sort, stable, so works stay in order) into a new
@@ -85,8 +86,8 @@ const LOG_BLOCK: usize = 1 << 15;
 pub const MAX_SEGMENTS: usize = 16;
 
 /// The works of a list: as offsets from a base in a segment whose works
-/// span fewer than 2^16 numbers (a batch: 2 bytes a posting instead of 4),
-/// else as they are.
+/// span at most 2^16 numbers (a batch of a few thousand profiles: 2 bytes
+/// a posting instead of 4), else as they are.
 #[derive(Debug, Clone, Copy)]
 enum Works<'a> {
     Narrow { base: WorkId, offsets: &'a [u16] },
