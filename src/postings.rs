@@ -462,7 +462,9 @@ pub struct Postings {
     /// In work order: each segment's works come after the previous one's.
     segments: Vec<Segment>,
     log: Log,
-    /// Scratch for sealing: postings per term, dense by term id.
+    /// Scratch for sealing: postings per term, dense by term id. Freed
+    /// after each seal: kept, it grew with the vocabulary by reallocation,
+    /// leaving its old block as a hole in WebAssembly memory each time.
     counts: Vec<u32>,
     /// For each term, how many profiles have it in at least one work (the
     /// document frequency that `profile_idf` scoring uses), counted as
@@ -662,6 +664,7 @@ impl Postings {
         // Escapes were met in work order; look-ups need position order.
         escapes.sort_unstable_by_key(|&(pos, _)| pos);
         self.log = Log::default();
+        self.counts = Vec::new();
         let segment = Segment {
             first_work,
             terms: Some(listed),
