@@ -296,7 +296,9 @@ impl Matcher {
     pub fn add_profiles(&mut self, profiles: Vec<Profile>) -> AddReport {
         let mut report = AddReport::default();
         let loaded = self.index.profiles().len();
-        let mut new: Vec<Profile> = Vec::new();
+        // Sized at once (replacements leave it a little short of full):
+        // grown by doubling, it left a trail of freed blocks in WASM memory.
+        let mut new: Vec<Profile> = Vec::with_capacity(profiles.len());
         let mut replacements: Vec<(usize, Profile)> = Vec::new();
         for p in profiles {
             match self.by_id.get(&p.id) {
