@@ -260,7 +260,7 @@ impl Index {
     /// doubling, the profile array (some 290 bytes a profile) would hold
     /// its old and new copies at once and keep up to half of it unused,
     /// and WebAssembly memory keeps such peaks for good.
-    pub fn reserve_for(&mut self, profiles: &[Profile]) {
+    pub(crate) fn reserve_for(&mut self, profiles: &[Profile]) {
         let works: usize = profiles
             .iter()
             .map(|p| p.works.len() + usize::from(has_card(p)))
