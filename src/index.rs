@@ -156,6 +156,8 @@ impl Index {
     fn refresh_scoring(&mut self) {
         let (k1, b) = self.scoring_params;
         let norm = crate::score::LengthNorm::with(k1, b, self.avg_len());
+        // The old table goes first, so the two are never held at once.
+        self.scoring = Vec::new();
         self.scoring = self
             .works
             .iter()
@@ -252,6 +254,21 @@ impl Index {
             (!one_each).then_some(&profile_of as &dyn Fn(WorkId) -> u32),
         );
         self.refresh_scoring();
+    }
+
+    /// Makes room for `profiles` to be [`Index::add`]ed, exactly: grown by
+    /// doubling, the profile array (some 290 bytes a profile) would hold
+    /// its old and new copies at once and keep up to half of it unused,
+    /// and WebAssembly memory keeps such peaks for good.
+    pub(crate) fn reserve_for(&mut self, profiles: &[Profile]) {
+        let works: usize = profiles
+            .iter()
+            .map(|p| p.works.len() + usize::from(has_card(p)))
+            .sum();
+        self.profiles.reserve_exact(profiles.len());
+        self.profile_works.reserve_exact(profiles.len());
+        self.profile_len.reserve_exact(profiles.len());
+        self.works.reserve_exact(works);
     }
 
     /// Adds a profile; its works get the next work numbers, so postings

@@ -292,7 +292,9 @@ impl Matcher {
     pub fn add_profiles(&mut self, profiles: Vec<Profile>) -> AddReport {
         let mut report = AddReport::default();
         let loaded = self.index.profiles().len();
-        let mut new: Vec<Profile> = Vec::new();
+        // Sized at once (replacements leave it a little short of full):
+        // grown by doubling, it left a trail of freed blocks in WASM memory.
+        let mut new: Vec<Profile> = Vec::with_capacity(profiles.len());
         let mut replacements: Vec<(usize, Profile)> = Vec::new();
         for p in profiles {
             match self.by_id.get(&p.id) {
@@ -312,17 +314,25 @@ impl Matcher {
             }
         }
         if replacements.is_empty() {
+            self.index.reserve_for(&new);
             for p in new {
                 self.index.add(p);
             }
             self.index.seal();
         } else {
-            let mut all = self.index.profiles().to_vec();
+            // The old index's profiles are moved, not copied, and the
+            // rest of it is freed before the new one is built.
+            let Index {
+                profiles: mut all, ..
+            } = std::mem::replace(&mut self.index, Index::new(&self.params));
             for (i, p) in replacements {
-                all[i] = p;
+                if let Some(slot) = all.get_mut(i) {
+                    *slot = p;
+                }
             }
+            all.reserve_exact(new.len());
             all.extend(new);
-            self.index = Index::new(&self.params);
+            self.index.reserve_for(&all);
             for p in all {
                 self.index.add(p);
             }

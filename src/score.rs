@@ -22,9 +22,10 @@
 //! the number of distinct terms ([`length_curve`]), never a cut-off.
 
 use crate::fuzzy;
-use crate::index::{Index, Source, TermId, WorkId};
+use crate::index::{Index, Posting, Source, TermId, WorkId, WorkScoring};
 use crate::model::Challenge;
 use crate::params::Params;
+use crate::postings::PostingSink;
 use crate::sort;
 use crate::text::{Analyzer, TermKind};
 use rustc_hash::FxHashMap;
@@ -309,32 +310,58 @@ fn add_terms(index: &Index, params: &Params, terms: &[QueryTerm], acc: &mut Accu
         }
     };
     for qt in terms {
-        let mut run: Option<(u32, f32)> = None;
-        // A slice per segment: a plain loop over each keeps the hot loop tight.
+        // A list per segment: a plain loop over each keeps the hot loop
+        // tight (see `List::feed`).
+        let mut sink = AddPostings {
+            weight: qt.weight,
+            works: &works,
+            merged,
+            run: None,
+            acc,
+            flush: &flush,
+        };
         for list in index.postings.lists(qt.term) {
-            for p in list {
-                let (Some(work), Some(slot)) = (
-                    works.get(p.work as usize),
-                    acc.works.get_mut(p.work as usize),
-                ) else {
-                    continue;
-                };
-                *slot += contribution(qt.weight, p.tf, work.length_factor);
-                if merged {
-                    match &mut run {
-                        Some((profile, tf)) if *profile == work.profile => *tf += p.tf,
-                        _ => {
-                            if let Some((profile, tf)) = run {
-                                flush(acc, qt.weight, profile, tf);
-                            }
-                            run = Some((work.profile, p.tf));
+            list.feed(&mut sink);
+        }
+        if let Some((profile, tf)) = sink.run {
+            flush(acc, qt.weight, profile, tf);
+        }
+    }
+}
+
+/// The inner loop of [`add_terms`], for one query term.
+struct AddPostings<'a, F> {
+    weight: f32,
+    works: &'a [WorkScoring],
+    merged: bool,
+    /// The profile whose works' tfs are being summed for its merged score.
+    run: Option<(u32, f32)>,
+    acc: &'a mut Accumulator,
+    flush: &'a F,
+}
+
+impl<F: Fn(&mut Accumulator, f32, u32, f32)> PostingSink for AddPostings<'_, F> {
+    #[inline(always)]
+    fn take(&mut self, postings: impl Iterator<Item = Posting>) {
+        for p in postings {
+            let (Some(work), Some(slot)) = (
+                self.works.get(p.work as usize),
+                self.acc.works.get_mut(p.work as usize),
+            ) else {
+                continue;
+            };
+            *slot += contribution(self.weight, p.tf, work.length_factor);
+            if self.merged {
+                match &mut self.run {
+                    Some((profile, tf)) if *profile == work.profile => *tf += p.tf,
+                    _ => {
+                        if let Some((profile, tf)) = self.run {
+                            (self.flush)(self.acc, self.weight, profile, tf);
                         }
+                        self.run = Some((work.profile, p.tf));
                     }
                 }
             }
-        }
-        if let Some((profile, tf)) = run {
-            flush(acc, qt.weight, profile, tf);
         }
     }
 }

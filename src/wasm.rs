@@ -12,7 +12,7 @@ use crate::model::{Challenge, Profile};
 use crate::params::Params;
 use crate::store::Loader;
 use crate::view::{ChallengeMatchView, FacetsView, MatchView, OffsetUnit};
-use crate::wasm_values::{js_error, to_js, to_json};
+use crate::wasm_values::{js_error, js_string, to_js, to_json};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -98,7 +98,7 @@ fn records<T: import::Record>(
     data: JsValue,
     format_name: Option<String>,
 ) -> Result<Imported<T>, JsError> {
-    if let Some(text) = data.as_string() {
+    if let Some(text) = js_string(&data) {
         return import::read(&text, format(format_name)?).map_err(js_error);
     }
     match to_json(data, "data")? {

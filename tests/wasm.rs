@@ -220,3 +220,26 @@ fn ids_only_results_and_event_input_arrays() {
     assert!(scores.length() > 0 && scores.length() == enterprise.length());
     assert_eq!(Array::from(&get(&input, "participants")).length(), 6);
 }
+
+/// Profile text arrives whole however it is encoded (it is copied into WASM
+/// memory at its UTF-8 length, not through wasm-bindgen's 3-bytes-a-unit
+/// buffer): ASCII, CJK, an emoji and a lone surrogate, which reads as U+FFFD.
+#[wasm_bindgen_test]
+fn non_ascii_profile_text_loads_whole() {
+    let mut m = WasmMatcher::new(JsValue::UNDEFINED).unwrap();
+    let lone = js_sys::JsString::from_char_code1(0xDC00);
+    let text = js_sys::JsString::from(r#"{"id":"x","name":"a"#)
+        .concat(&lone)
+        .concat(&JsValue::from_str(
+            "b 😀\",\"summary\":\"钛合金增材制造 weld\"}\n{\"id\":\"y\",\"summary\":\"steel\"}",
+        ));
+    let report = m.load_profiles(text.into(), Some("jsonl".into())).unwrap();
+    assert_eq!(get(&report, "added").as_f64(), Some(2.0));
+    let results = Array::from(
+        &m.match_challenge(JsValue::from_str("钛合金增材制造"), JsValue::UNDEFINED)
+            .unwrap(),
+    );
+    let profile = get(&results.get(0), "profile");
+    assert_eq!(get(&profile, "id").as_string().unwrap(), "x");
+    assert_eq!(get(&profile, "name").as_string().unwrap(), "a\u{FFFD}b 😀");
+}
