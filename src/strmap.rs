@@ -2,7 +2,7 @@
 //!
 //! Almost every key is short: English stems, CJK bigrams (6 bytes) and
 //! characters (3 bytes), model numbers. Those of up to 15 bytes are kept
-//! inside the table as one `u128`, so a look-up hashes two words and
+//! inside the table as two `u64` words, so a look-up hashes two words and
 //! compares two words, with no pointer to follow; with `Box<str>` keys
 //! every hit read a key from elsewhere in memory, and those cache misses
 //! were the largest single cost of indexing. Longer keys go to a second,
@@ -10,12 +10,23 @@
 
 use rustc_hash::FxHashMap;
 
-/// Longest key kept inline; one byte of the `u128` holds the length.
+/// Longest key kept inline; one byte of the key holds the length.
 const INLINE: usize = 15;
+
+/// A short key: bytes 0–7 in `lo`, bytes 8–14 and the length (top byte)
+/// in `hi`, little-endian. Two `u64`s rather than one `u128`: in
+/// WebAssembly a `u128` is two 64-bit values anyway, its variable shifts
+/// are calls to `__ashlti3`, and its 16-byte alignment padded each table
+/// entry with a `u32` value to 32 bytes (24 now).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Short {
+    lo: u64,
+    hi: u64,
+}
 
 #[derive(Debug, Clone)]
 pub struct StrMap<V> {
-    short: FxHashMap<u128, V>,
+    short: FxHashMap<Short, V>,
     long: FxHashMap<Box<str>, V>,
 }
 
@@ -28,46 +39,44 @@ impl<V> Default for StrMap<V> {
     }
 }
 
+/// Bytes `at..at + N` of `b` as a little-endian number (0 if out of
+/// range, which the callers' length checks rule out). A fixed-size load:
+/// no loop and no `memcpy` call (this runs for every term indexed).
+#[inline]
+fn load<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
+    b.get(at..at + N)
+        .and_then(|s| s.try_into().ok())
+        .unwrap_or([0; N])
+}
+
 /// The inline form of a short key: its bytes, then its length in the last
 /// byte (so `"a"` and `"a\0"` differ).
-fn inline_key(key: &str) -> Option<u128> {
+fn inline_key(key: &str) -> Option<Short> {
     let b = key.as_bytes();
     let len = b.len();
-    let tag = (len as u128) << (8 * INLINE);
-    // Two word loads, the second overlapping the first and shifted so it
-    // holds only the bytes after them: no loop and no `memcpy` call (this
-    // runs for every term indexed).
-    // Assembled from bytes (the compiler makes each one load): a slice
-    // copy into an array became a `memcpy` call in WebAssembly, where
-    // these look-ups were then the largest cost of indexing.
-    let word = |at: usize| -> u64 {
-        b[at..at + 8]
-            .iter()
-            .rev()
-            .fold(0u64, |w, &byte| (w << 8) | u64::from(byte))
-    };
-    let half = |at: usize| -> u32 {
-        b[at..at + 4]
-            .iter()
-            .rev()
-            .fold(0u32, |w, &byte| (w << 8) | u32::from(byte))
-    };
-    Some(match len {
-        0..=3 => b
-            .iter()
-            .enumerate()
-            .fold(tag, |k, (i, &byte)| k | u128::from(byte) << (8 * i)),
+    // Overlapping loads, each ORed in at its own position: where two
+    // overlap they hold the same bytes, so no masking is needed.
+    let (lo, hi) = match len {
+        0 => (0, 0),
+        1..=3 => {
+            let byte = |i: usize| u64::from(b.get(i).copied().unwrap_or(0)) << (8 * i);
+            (byte(0) | byte(len / 2) | byte(len - 1), 0)
+        }
         4..=7 => {
-            let rest = half(len - 4).checked_shr(8 * (8 - len) as u32).unwrap_or(0);
-            tag | u128::from(half(0)) | u128::from(rest) << 32
+            let half = |at: usize| u64::from(u32::from_le_bytes(load(b, at))) << (8 * at);
+            (half(0) | half(len - 4), 0)
         }
         8..=INLINE => {
-            let rest = word(len - 8)
+            let rest = u64::from_le_bytes(load(b, len - 8))
                 .checked_shr(8 * (16 - len) as u32)
                 .unwrap_or(0);
-            tag | u128::from(word(0)) | u128::from(rest) << 64
+            (u64::from_le_bytes(load(b, 0)), rest)
         }
         _ => return None,
+    };
+    Some(Short {
+        lo,
+        hi: hi | (len as u64) << 56,
     })
 }
 
@@ -153,9 +162,13 @@ mod tests {
         for s in &strings {
             let k = inline_key(s).unwrap();
             assert!(keys.insert(k), "{s:?}");
-            let bytes: Vec<u8> = (0..s.len()).map(|i| (k >> (8 * i)) as u8).collect();
+            let whole = u128::from(k.lo) | u128::from(k.hi) << 64;
+            let bytes: Vec<u8> = (0..s.len()).map(|i| (whole >> (8 * i)) as u8).collect();
             assert_eq!(bytes, s.as_bytes(), "{s:?}");
-            assert_eq!((k >> (8 * INLINE)) as usize, s.len());
+            assert_eq!((whole >> (8 * INLINE)) as usize, s.len());
+            // Nothing but zeros between the bytes and the length.
+            let bytes_part = whole & ((1u128 << (8 * INLINE)) - 1);
+            assert_eq!(bytes_part >> (8 * s.len()), 0, "{s:?}");
         }
         assert_eq!(inline_key(&"x".repeat(16)), None);
     }
