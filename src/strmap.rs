@@ -24,10 +24,30 @@ struct Short {
     hi: u64,
 }
 
+/// A key no string has (its length byte is over [`INLINE`]): marks an
+/// empty slot of the front cache.
+const NO_KEY: Short = Short {
+    lo: 0,
+    hi: u64::MAX,
+};
+
+/// Slots in the front cache, a power of two: enough for the common words
+/// and bigrams of a corpus, small enough (24 or 32 bytes a slot) to stay in
+/// the processor's cache.
+const FRONT_SLOTS: usize = 1 << 12;
+
 #[derive(Debug, Clone)]
 pub struct StrMap<V> {
     short: FxHashMap<Short, V>,
     long: FxHashMap<Box<str>, V>,
+    /// A direct-mapped cache in front of `short` for [`StrMap::get_cached`]:
+    /// a slot per hash, holding the last key found there. Term frequencies
+    /// are skewed, so most look-ups while indexing are of a few thousand
+    /// keys; a hit costs one multiply and one compare, where the hash
+    /// table (large, and probed a byte group at a time, without SIMD in
+    /// WebAssembly) was the largest single cost of indexing. Empty until
+    /// first used, so maps only read (by queries) don't pay for it.
+    front: Vec<(Short, V)>,
 }
 
 impl<V> Default for StrMap<V> {
@@ -35,8 +55,16 @@ impl<V> Default for StrMap<V> {
         StrMap {
             short: FxHashMap::default(),
             long: FxHashMap::default(),
+            front: Vec::new(),
         }
     }
+}
+
+/// The front-cache slot of a key: the top bits of a multiplicative hash.
+#[inline]
+fn front_slot(k: Short) -> usize {
+    let h = (k.lo ^ k.hi.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> (64 - FRONT_SLOTS.trailing_zeros())) as usize
 }
 
 /// Bytes `at..at + N` of `b` as a little-endian number (0 if out of
@@ -80,7 +108,29 @@ fn inline_key(key: &str) -> Option<Short> {
     })
 }
 
-impl<V: Copy> StrMap<V> {
+impl<V: Copy + Default> StrMap<V> {
+    /// As [`StrMap::get`], through the front cache: for the many look-ups
+    /// of indexing, most of them of frequent keys.
+    pub fn get_cached(&mut self, key: &str) -> Option<V> {
+        let Some(k) = inline_key(key) else {
+            return self.long.get(key).copied();
+        };
+        if self.front.is_empty() {
+            self.front = vec![(NO_KEY, V::default()); FRONT_SLOTS];
+        }
+        let slot = front_slot(k);
+        if let Some(&(cached, v)) = self.front.get(slot) {
+            if cached == k {
+                return Some(v);
+            }
+        }
+        let v = self.short.get(&k).copied()?;
+        if let Some(entry) = self.front.get_mut(slot) {
+            *entry = (k, v);
+        }
+        Some(v)
+    }
+
     pub fn get(&self, key: &str) -> Option<V> {
         match inline_key(key) {
             Some(k) => self.short.get(&k).copied(),
@@ -91,7 +141,15 @@ impl<V: Copy> StrMap<V> {
     /// Inserts or replaces; returns the value the key had before.
     pub fn insert(&mut self, key: &str, value: V) -> Option<V> {
         match inline_key(key) {
-            Some(k) => self.short.insert(k, value),
+            Some(k) => {
+                // A replaced value must not be found in the front cache.
+                if let Some(entry) = self.front.get_mut(front_slot(k)) {
+                    if entry.0 == k {
+                        entry.1 = value;
+                    }
+                }
+                self.short.insert(k, value)
+            }
             None => self.long.insert(key.into(), value),
         }
     }
@@ -107,6 +165,7 @@ impl<V: Copy> StrMap<V> {
     pub fn clear(&mut self) {
         self.short.clear();
         self.long.clear();
+        self.front.clear();
     }
 
     pub fn reserve(&mut self, additional: usize) {
@@ -138,11 +197,18 @@ mod tests {
             assert_eq!(m.get(k), Some(i), "{k}");
         }
         assert_eq!(m.get("b"), None);
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(m.get_cached(k), Some(i), "{k}");
+            assert_eq!(m.get_cached(k), Some(i), "{k}, cached");
+        }
+        assert_eq!(m.get_cached("b"), None);
         assert_eq!(m.get("exactly15bytes?"), None);
         assert_eq!(m.insert("a", 9), Some(1));
         assert_eq!(m.get("a"), Some(9));
+        assert_eq!(m.get_cached("a"), Some(9), "a replaced value is not cached");
         m.clear();
         assert!(m.is_empty() && m.get("钛合").is_none());
+        assert!(m.get_cached("钛合").is_none(), "clearing empties the cache");
     }
 
     /// Every length up to the inline limit, and strings that are periodic
@@ -179,5 +245,32 @@ mod tests {
         m.insert("ab", 1);
         assert_eq!(m.get("ab\0"), None);
         assert_eq!(m.get("ab"), Some(1));
+    }
+
+    /// Keys that share a front-cache slot evict each other and are still
+    /// found with their own values.
+    #[test]
+    fn keys_sharing_a_front_slot_are_told_apart() {
+        let mut m = StrMap::default();
+        let keys: Vec<String> = (0..20_000).map(|i| format!("k{i}")).collect();
+        for (i, k) in keys.iter().enumerate() {
+            m.insert(k, i);
+        }
+        let first = front_slot(inline_key(&keys[0]).unwrap());
+        let same: Vec<usize> = (0..keys.len())
+            .filter(|&i| front_slot(inline_key(&keys[i]).unwrap()) == first)
+            .collect();
+        assert!(
+            same.len() > 1,
+            "20,000 keys over {FRONT_SLOTS} slots collide"
+        );
+        for _ in 0..2 {
+            for &i in &same {
+                assert_eq!(m.get_cached(&keys[i]), Some(i));
+            }
+        }
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(m.get_cached(k), Some(i));
+        }
     }
 }

@@ -95,7 +95,7 @@ impl Vocabulary {
 
     /// The id of the single term `text`, added if new.
     pub fn intern_single(&mut self, text: &str, kind: TermKind) -> TermId {
-        match self.singles.get(text) {
+        match self.singles.get_cached(text) {
             Some(id) => id,
             None => self.push_single(text, kind),
         }

@@ -251,7 +251,7 @@ impl EnglishStemmer {
         if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
             return (!is_stopword(word)).then_some(word);
         }
-        if let Some((start, end)) = self.cache.get(word) {
+        if let Some((start, end)) = self.cache.get_cached(word) {
             return (start != STOPWORD).then(|| self.stems.get(start as usize..end as usize))?;
         }
         if self.cache.len() >= STEM_CACHE_LIMIT {
