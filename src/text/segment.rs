@@ -48,6 +48,41 @@ pub fn is_cjk(c: char) -> bool {
     ) && c != '\u{30FB}' // katakana middle dot is punctuation
 }
 
+/// Byte classes for the ASCII scans: one table read instead of a chain
+/// of comparisons per byte (these loops see every byte of English text).
+const SPACE: u8 = 1;
+const ALNUM: u8 = 2;
+const UNDERSCORE: u8 = 4;
+const ALPHA: u8 = 8;
+const DIGIT: u8 = 16;
+const WORD: u8 = ALNUM | UNDERSCORE;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_whitespace() {
+            SPACE
+        } else if c.is_ascii_alphabetic() {
+            ALNUM | ALPHA
+        } else if c.is_ascii_digit() {
+            ALNUM | DIGIT
+        } else if c == b'_' {
+            UNDERSCORE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+#[inline]
+fn class(b: u8) -> u8 {
+    CLASS[b as usize]
+}
+
 /// Splits folded text into pieces, calling `emit` for each in order.
 /// Adjacent CJK segments are merged into one run.
 ///
@@ -61,8 +96,8 @@ pub fn segment(text: &str, mut emit: impl FnMut(Piece)) {
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
-        if bytes[i].is_ascii_whitespace() {
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        if class(bytes[i]) & SPACE != 0 {
+            while i < bytes.len() && class(bytes[i]) & SPACE != 0 {
                 i += 1;
             }
             emit(Piece {
@@ -73,7 +108,7 @@ pub fn segment(text: &str, mut emit: impl FnMut(Piece)) {
             continue;
         }
         let mut ascii = true;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+        while i < bytes.len() && class(bytes[i]) & SPACE == 0 {
             ascii &= bytes[i].is_ascii();
             i += 1;
         }
@@ -107,7 +142,7 @@ fn ascii_pieces(
     emit: &mut impl FnMut(Piece),
 ) {
     let b = text.as_bytes();
-    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let is_word = |c: u8| class(c) & WORD != 0;
     let mut i = from;
     while i < to {
         let start = i;
@@ -127,23 +162,20 @@ fn ascii_pieces(
             });
             continue;
         }
-        let mut alnum = b[i].is_ascii_alphanumeric();
+        let mut alnum = class(b[i]) & ALNUM != 0;
         i += 1;
         while i < to {
             let c = b[i];
             if is_word(c) {
-                alnum |= c.is_ascii_alphanumeric();
+                alnum |= class(c) & ALNUM != 0;
                 i += 1;
                 continue;
             }
             let (prev, next) = (b[i - 1], b.get(i + 1).copied().filter(|_| i + 1 < to));
             let Some(next) = next else { break };
-            let letters = prev.is_ascii_alphabetic()
-                && next.is_ascii_alphabetic()
-                && matches!(c, b':' | b'.' | b'\'');
-            let digits = prev.is_ascii_digit()
-                && next.is_ascii_digit()
-                && matches!(c, b',' | b';' | b'.' | b'\'');
+            let both = class(prev) & class(next);
+            let letters = both & ALPHA != 0 && matches!(c, b':' | b'.' | b'\'');
+            let digits = both & DIGIT != 0 && matches!(c, b',' | b';' | b'.' | b'\'');
             if letters || digits {
                 // Both sides are letters or digits.
                 alnum = true;
@@ -343,6 +375,17 @@ mod tests {
             emit_run(text, 0, text.len(), false, &mut |p| out.push(p));
         }
         out
+    }
+
+    #[test]
+    fn byte_classes_are_the_ascii_predicates() {
+        for b in 0..=255u8 {
+            assert_eq!(class(b) & SPACE != 0, b.is_ascii_whitespace(), "{b}");
+            assert_eq!(class(b) & ALNUM != 0, b.is_ascii_alphanumeric(), "{b}");
+            assert_eq!(class(b) & ALPHA != 0, b.is_ascii_alphabetic(), "{b}");
+            assert_eq!(class(b) & DIGIT != 0, b.is_ascii_digit(), "{b}");
+            assert_eq!(class(b) & WORD != 0, b.is_ascii_alphanumeric() || b == b'_');
+        }
     }
 
     #[test]
