@@ -248,10 +248,13 @@ impl EnglishStemmer {
     /// are kept as they are: stemming would only damage them. The cache
     /// remembers stopwords too, so a common word costs one look-up.
     pub fn term<'a>(&'a mut self, word: &'a str) -> Option<&'a str> {
-        if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
-            return (!is_stopword(word)).then_some(word);
+        // No stopword has a digit (a test checks).
+        if word.bytes().any(|b| b.is_ascii_digit()) {
+            return Some(word);
         }
-        if let Some((start, end)) = self.cache.get(word) {
+        // Short words go through the cache too, unstemmed: a hit in its
+        // front cache costs less than the stopword set's string hashing.
+        if let Some((start, end)) = self.cache.get_cached(word) {
             return (start != STOPWORD).then(|| self.stems.get(start as usize..end as usize))?;
         }
         if self.cache.len() >= STEM_CACHE_LIMIT {
@@ -264,7 +267,11 @@ impl EnglishStemmer {
         }
         // Possessive apostrophes: Snowball handles `'s` itself.
         let start = self.stems.len();
-        self.stems.push_str(&self.stemmer.stem(word));
+        if word.len() <= 3 {
+            self.stems.push_str(word);
+        } else {
+            self.stems.push_str(&self.stemmer.stem(word));
+        }
         let end = self.stems.len();
         self.cache.insert(word, (start as u32, end as u32));
         self.stems.get(start..end)
@@ -294,6 +301,26 @@ mod tests {
     #[test]
     fn no_stopword_is_longer_than_the_length_cut() {
         assert!(STOPWORDS.iter().all(|w| w.len() <= MAX_STOPWORD_LEN));
+    }
+
+    #[test]
+    fn no_stopword_has_a_digit() {
+        assert!(STOPWORDS
+            .iter()
+            .all(|w| !w.bytes().any(|b| b.is_ascii_digit())));
+    }
+
+    #[test]
+    fn short_words_are_kept_whole_unless_stopwords() {
+        let mut s = EnglishStemmer::default();
+        for _ in 0..2 {
+            assert_eq!(s.term("gas"), Some("gas"));
+            assert_eq!(s.term("ies"), Some("ies"));
+            assert_eq!(s.term("the"), None);
+            assert_eq!(s.term("of"), None);
+            assert_eq!(s.term("5g"), Some("5g"));
+        }
+        assert_eq!(s.term("gases"), Some("gase"));
     }
 
     #[test]

@@ -45,7 +45,8 @@ pub struct Token {
     pub clause: u32,
 }
 
-/// The tokens of one text, with their term strings in one arena.
+/// The tokens of one text, with their term strings in one arena (the
+/// folded text, then the terms that are not slices of it).
 #[derive(Default, Debug)]
 pub struct Analysis {
     arena: String,
@@ -74,11 +75,25 @@ impl Analysis {
     }
 
     fn push(&mut self, term: &str, kind: TermKind, start: usize, end: usize, clause: u32) {
-        let term_start = self.arena.len() as u32;
+        let term_start = self.arena.len();
         self.arena.push_str(term);
+        self.push_range(term_start, self.arena.len(), kind, start, end, clause);
+    }
+
+    /// A token whose term is already in the arena at `term_start..term_end`
+    /// (a CJK term, in the folded text the arena starts with).
+    fn push_range(
+        &mut self,
+        term_start: usize,
+        term_end: usize,
+        kind: TermKind,
+        start: usize,
+        end: usize,
+        clause: u32,
+    ) {
         self.tokens.push(Token {
-            term_start,
-            term_end: self.arena.len() as u32,
+            term_start: term_start as u32,
+            term_end: term_end as u32,
             kind,
             start: start as u32,
             end: end as u32,
@@ -136,6 +151,10 @@ impl Analyzer {
         self.out.arena.clear();
         self.out.tokens.clear();
         self.norm.fill_with(text, !self.skip_offsets);
+        // The arena starts with the folded text, so a CJK term (a slice of
+        // it) is a range, not a copy: one copy of the text rather than one
+        // per bigram and character.
+        self.out.arena.push_str(&self.norm.text);
         self.pieces.clear();
         let pieces = &mut self.pieces;
         segment::segment(&self.norm.text, |p| pieces.push(p));
@@ -166,7 +185,7 @@ impl Analyzer {
                         } else {
                             TermKind::Cjk
                         };
-                        out.push(&norm.text[s..e], kind, start, end, clause);
+                        out.push_range(s, e, kind, start, end, clause);
                     });
                     clause += 1;
                 }

@@ -88,11 +88,27 @@ impl Normalized {
             return;
         }
         if !offsets {
-            for c in input.chars() {
+            let bytes = input.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                // A run of characters of U+4000..U+9FFF (lead bytes E4–E9:
+                // CJK ideographs, uncased, folded to themselves) is copied
+                // at once rather than decoded and pushed one by one.
+                let run = i;
+                while bytes.get(i).is_some_and(|b| (0xE4..=0xE9).contains(b)) {
+                    i += 3;
+                }
+                if i > run {
+                    self.text.push_str(input.get(run..i).unwrap_or(""));
+                }
+                let Some(c) = input.get(i..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
                 if may_be_cased(c) && c.is_uppercase() {
                     self.upper.push(self.text.len() as u32);
                 }
                 fold(c, |f| self.text.push(f));
+                i += c.len_utf8();
             }
             return;
         }
@@ -200,6 +216,49 @@ mod tests {
         n.fill_with("ＡＩ Heat", false);
         assert_eq!(n.text, "ai heat");
         assert_eq!(n.origin(3), 0);
+    }
+
+    /// Without offsets, CJK runs are copied whole: the text and the
+    /// upper-case marks are those of folding character by character.
+    #[test]
+    fn folding_without_offsets_matches_char_by_char() {
+        for input in [
+            "钛合金ＡＩ与５Ｇ（试点）",
+            "ÉCOLE 钛\u{200B}合 Ti-6Al-4V 鿿一㐀\u{3000}ぁカ한",
+            "\u{4000}\u{9FFF}ＡＢ",
+            "",
+        ] {
+            check_fast_fold(input);
+            let mut fast = Normalized::default();
+            fast.fill_with(input, false);
+            assert_eq!(fast.text, normalize(input));
+        }
+    }
+
+    fn check_fast_fold(input: &str) {
+        let mut fast = Normalized::default();
+        fast.fill_with(input, false);
+        let mut text = String::new();
+        let mut upper = Vec::new();
+        for c in input.chars() {
+            if may_be_cased(c) && c.is_uppercase() {
+                upper.push(text.len() as u32);
+            }
+            fold(c, |f| text.push(f));
+        }
+        assert_eq!(fast.text, text, "{input}");
+        // All-ASCII input reads upper case from the input instead.
+        if !input.is_ascii() {
+            assert_eq!(fast.upper, upper, "{input}");
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn folding_without_offsets_matches_char_by_char_on_any_text(input in "\\PC{0,20}|[a-zA-Z钛鿿䀀㿿ＡＩ\u{3000}É ]{0,20}") {
+            check_fast_fold(&input);
+        }
     }
 
     #[test]

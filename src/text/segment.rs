@@ -48,6 +48,41 @@ pub fn is_cjk(c: char) -> bool {
     ) && c != '\u{30FB}' // katakana middle dot is punctuation
 }
 
+/// Byte classes for the ASCII scans: one table read instead of a chain
+/// of comparisons per byte (these loops see every byte of English text).
+const SPACE: u8 = 1;
+const ALNUM: u8 = 2;
+const UNDERSCORE: u8 = 4;
+const ALPHA: u8 = 8;
+const DIGIT: u8 = 16;
+const WORD: u8 = ALNUM | UNDERSCORE;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_whitespace() {
+            SPACE
+        } else if c.is_ascii_alphabetic() {
+            ALNUM | ALPHA
+        } else if c.is_ascii_digit() {
+            ALNUM | DIGIT
+        } else if c == b'_' {
+            UNDERSCORE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+#[inline]
+fn class(b: u8) -> u8 {
+    CLASS[b as usize]
+}
+
 /// Splits folded text into pieces, calling `emit` for each in order.
 /// Adjacent CJK segments are merged into one run.
 ///
@@ -61,8 +96,8 @@ pub fn segment(text: &str, mut emit: impl FnMut(Piece)) {
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
-        if bytes[i].is_ascii_whitespace() {
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        if class(bytes[i]) & SPACE != 0 {
+            while i < bytes.len() && class(bytes[i]) & SPACE != 0 {
                 i += 1;
             }
             emit(Piece {
@@ -73,7 +108,7 @@ pub fn segment(text: &str, mut emit: impl FnMut(Piece)) {
             continue;
         }
         let mut ascii = true;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+        while i < bytes.len() && class(bytes[i]) & SPACE == 0 {
             ascii &= bytes[i].is_ascii();
             i += 1;
         }
@@ -89,14 +124,33 @@ pub fn segment(text: &str, mut emit: impl FnMut(Piece)) {
 /// `_` join (WB5, WB8–WB10, WB13a/b); `:` `.` `'` join letters (WB6/7);
 /// `,` `;` `.` `'` join digits (WB11/12); anything else stands alone.
 fn segment_ascii(text: &str, from: usize, to: usize, emit: &mut impl FnMut(Piece)) {
+    ascii_pieces(text, from, to, false, emit);
+}
+
+/// The pieces of [`segment_ascii`]; with `unicode_kinds`, each piece gets
+/// the kind [`emit_run`] gives a segment of the general path (they differ
+/// only for a run of several `_`), so a run of ASCII cut out of a
+/// non-ASCII chunk is segmented here exactly as there. Inlined so that
+/// each caller gets a copy with `unicode_kinds` fixed and `emit` inlined:
+/// as a function of its own it cost more than the table look-ups it saves.
+#[inline(always)]
+fn ascii_pieces(
+    text: &str,
+    from: usize,
+    to: usize,
+    unicode_kinds: bool,
+    emit: &mut impl FnMut(Piece),
+) {
     let b = text.as_bytes();
-    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let is_word = |c: u8| class(c) & WORD != 0;
     let mut i = from;
     while i < to {
         let start = i;
         if !is_word(b[i]) {
             i += 1;
-            let kind = if matches!(b[start], b'-' | b'/' | b'.' | b'_') {
+            let kind = if unicode_kinds {
+                segment_kind(&text[start..i])
+            } else if matches!(b[start], b'-' | b'/' | b'.' | b'_') {
                 PieceKind::Joiner
             } else {
                 PieceKind::Break
@@ -108,28 +162,31 @@ fn segment_ascii(text: &str, from: usize, to: usize, emit: &mut impl FnMut(Piece
             });
             continue;
         }
+        let mut alnum = class(b[i]) & ALNUM != 0;
         i += 1;
         while i < to {
             let c = b[i];
             if is_word(c) {
+                alnum |= class(c) & ALNUM != 0;
                 i += 1;
                 continue;
             }
             let (prev, next) = (b[i - 1], b.get(i + 1).copied().filter(|_| i + 1 < to));
             let Some(next) = next else { break };
-            let letters = prev.is_ascii_alphabetic()
-                && next.is_ascii_alphabetic()
-                && matches!(c, b':' | b'.' | b'\'');
-            let digits = prev.is_ascii_digit()
-                && next.is_ascii_digit()
-                && matches!(c, b',' | b';' | b'.' | b'\'');
+            let both = class(prev) & class(next);
+            let letters = both & ALPHA != 0 && matches!(c, b':' | b'.' | b'\'');
+            let digits = both & DIGIT != 0 && matches!(c, b',' | b';' | b'.' | b'\'');
             if letters || digits {
+                // Both sides are letters or digits.
+                alnum = true;
                 i += 2;
             } else {
                 break;
             }
         }
-        let kind = if text[start..i].bytes().any(|c| c.is_ascii_alphanumeric()) {
+        let kind = if unicode_kinds {
+            segment_kind(&text[start..i])
+        } else if alnum {
             PieceKind::Word
         } else {
             // A lone `_` or a run of them.
@@ -176,22 +233,60 @@ fn emit_run(text: &str, start: usize, end: usize, cjk: bool, emit: &mut impl FnM
         });
         return;
     }
+    let run = &text[start..end];
+    // Most runs between CJK characters are one punctuation mark (`，`
+    // folds to `,`, `。` stays) or an ASCII word (`5g`), which need no
+    // table look-ups: a lone character is one segment, and an ASCII run
+    // follows the ASCII rules (a test checks they agree).
+    let mut chars = run.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        emit(Piece {
+            kind: char_kind(c),
+            start,
+            end,
+        });
+    } else if run.is_ascii() {
+        ascii_pieces(text, start, end, true, emit);
+    } else {
+        emit_run_unicode(text, start, end, emit);
+    }
+}
+
+/// The general path: Unicode word boundaries (UAX #29).
+fn emit_run_unicode(text: &str, start: usize, end: usize, emit: &mut impl FnMut(Piece)) {
     for (offset, seg) in text[start..end].split_word_bound_indices() {
         let from = start + offset;
-        let kind = if seg.chars().any(char::is_alphanumeric) {
-            PieceKind::Word
-        } else if matches!(seg, "-" | "/" | "." | "_") {
-            PieceKind::Joiner
-        } else if seg.chars().all(char::is_whitespace) {
-            PieceKind::Space
-        } else {
-            PieceKind::Break
-        };
         emit(Piece {
-            kind,
+            kind: segment_kind(seg),
             start: from,
             end: from + seg.len(),
         });
+    }
+}
+
+/// The kind of a segment of the general path.
+fn segment_kind(seg: &str) -> PieceKind {
+    if seg.chars().any(char::is_alphanumeric) {
+        PieceKind::Word
+    } else if matches!(seg, "-" | "/" | "." | "_") {
+        PieceKind::Joiner
+    } else if seg.chars().all(char::is_whitespace) {
+        PieceKind::Space
+    } else {
+        PieceKind::Break
+    }
+}
+
+/// [`segment_kind`] of a one-character segment, without building a string.
+fn char_kind(c: char) -> PieceKind {
+    if c.is_alphanumeric() {
+        PieceKind::Word
+    } else if matches!(c, '-' | '/' | '.' | '_') {
+        PieceKind::Joiner
+    } else if c.is_whitespace() {
+        PieceKind::Space
+    } else {
+        PieceKind::Break
     }
 }
 
@@ -270,11 +365,66 @@ mod tests {
         }
     }
 
+    /// Every piece of a non-CJK run, kinds included, by the fast paths
+    /// of `emit_run` and by the general one.
+    fn run_pieces(text: &str, general: bool) -> Vec<Piece> {
+        let mut out = Vec::new();
+        if general {
+            emit_run_unicode(text, 0, text.len(), &mut |p| out.push(p));
+        } else {
+            emit_run(text, 0, text.len(), false, &mut |p| out.push(p));
+        }
+        out
+    }
+
+    #[test]
+    fn byte_classes_are_the_ascii_predicates() {
+        for b in 0..=255u8 {
+            assert_eq!(class(b) & SPACE != 0, b.is_ascii_whitespace(), "{b}");
+            assert_eq!(class(b) & ALNUM != 0, b.is_ascii_alphanumeric(), "{b}");
+            assert_eq!(class(b) & ALPHA != 0, b.is_ascii_alphabetic(), "{b}");
+            assert_eq!(class(b) & DIGIT != 0, b.is_ascii_digit(), "{b}");
+            assert_eq!(class(b) & WORD != 0, b.is_ascii_alphanumeric() || b == b'_');
+        }
+    }
+
+    #[test]
+    fn run_fast_paths_agree_with_uax29() {
+        for text in [
+            "5g",
+            ",",
+            "。",
+            "、",
+            "(",
+            "__",
+            "_",
+            "a__b",
+            "ti-6al-4v",
+            "3.14",
+            "x",
+            "é",
+            "٣",
+            "can't",
+            "e.g.",
+            "(gan)",
+            "a_",
+            "...",
+            "\u{a0}",
+        ] {
+            assert_eq!(run_pieces(text, false), run_pieces(text, true), "{text:?}");
+        }
+    }
+
     #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #[test]
         fn ascii_fast_path_agrees_on_any_ascii(text in "[a-c0-2 _:.,;'/()-]{0,40}") {
             proptest::prop_assert_eq!(words(&text), unicode_words(&text));
+        }
+
+        #[test]
+        fn run_fast_paths_agree_on_any_run(text in "([a-c0-2_:.,;'/()-]{0,12}|[a-c0-2_:.,é。、()-]{0,3})") {
+            proptest::prop_assert_eq!(run_pieces(&text, false), run_pieces(&text, true));
         }
     }
 
