@@ -99,20 +99,11 @@ impl<T> Imported<T> {
 pub trait Record: Sized {
     fn from_json(v: &Value) -> Result<Self>;
     fn id(&self) -> &str;
-    /// The record of one line of JSON read directly, when the type has a
-    /// fast path for lines of the usual shape; `None` sends the line
-    /// through [`Record::from_json`], which also explains any error.
-    fn from_json_line(_line: &str) -> Option<Self> {
-        None
-    }
 }
 
 impl Record for Profile {
     fn from_json(v: &Value) -> Result<Self> {
         Profile::from_json(v)
-    }
-    fn from_json_line(line: &str) -> Option<Self> {
-        Profile::from_json_line(line)
     }
     fn id(&self) -> &str {
         &self.id
@@ -207,35 +198,30 @@ impl<T> Default for Accumulator<T> {
 
 impl<T: Record> Accumulator<T> {
     fn push(&mut self, line: usize, record: Result<T>, source: &Value) {
-        match record {
-            Ok(r) => self.push_record(line, r),
-            Err(e) => {
-                self.rows += 1;
-                self.reject(line, &e, source.get("id"));
-            }
-        }
-    }
-
-    fn push_record(&mut self, line: usize, r: T) {
         self.rows += 1;
-        if let Some(&i) = self.by_id.get(r.id()) {
-            self.errors.push(RowError {
-                line,
-                id: Some(r.id().to_string()),
-                field: Some("id".into()),
-                message: format!(
-                    "duplicate id `{}`: this row replaces the one on line {}",
-                    r.id(),
-                    self.lines[i]
-                ),
-                loaded: true,
-            });
-            self.records[i] = r;
-            self.lines[i] = line;
-        } else {
-            self.by_id.insert(r.id().to_string(), self.records.len());
-            self.records.push(r);
-            self.lines.push(line);
+        match record {
+            Ok(r) => {
+                if let Some(&i) = self.by_id.get(r.id()) {
+                    self.errors.push(RowError {
+                        line,
+                        id: Some(r.id().to_string()),
+                        field: Some("id".into()),
+                        message: format!(
+                            "duplicate id `{}`: this row replaces the one on line {}",
+                            r.id(),
+                            self.lines[i]
+                        ),
+                        loaded: true,
+                    });
+                    self.records[i] = r;
+                    self.lines[i] = line;
+                } else {
+                    self.by_id.insert(r.id().to_string(), self.records.len());
+                    self.records.push(r);
+                    self.lines.push(line);
+                }
+            }
+            Err(e) => self.reject(line, &e, source.get("id")),
         }
     }
 
@@ -270,10 +256,6 @@ fn read_jsonl<T: Record>(text: &str) -> Imported<T> {
         let line_no = i + 1;
         let trimmed = line.trim();
         if trimmed.is_empty() {
-            continue;
-        }
-        if let Some(r) = T::from_json_line(trimmed) {
-            acc.push_record(line_no, r);
             continue;
         }
         match serde_json::from_str::<Value>(trimmed) {

@@ -9,9 +9,8 @@
 //! [`Challenge::from_json`].
 
 use crate::error::{Error, Result};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 
 /// Limits on one record, each with its reason. Beyond a limit the record is
 /// refused with a message naming the limit, rather than slowing everyone down.
@@ -151,30 +150,24 @@ fn type_name(v: &Value) -> &'static str {
 /// Reads fields out of one JSON object, naming the record in every error.
 struct Fields<'a> {
     obj: &'a Map<String, Value>,
-    noun: &'static str,
+    what: String,
 }
 
 impl<'a> Fields<'a> {
-    fn new(v: &'a Value, noun: &'static str) -> Result<Self> {
+    fn new(v: &'a Value, noun: &str) -> Result<Self> {
         let obj = v.as_object().ok_or_else(|| {
             Error::parse(format!("a {noun} must be an object, got {}", type_name(v)))
         })?;
-        Ok(Fields { obj, noun })
-    }
-
-    /// The record as errors name it. Made only for an error: formatting it
-    /// for every record was a measurable part of parsing.
-    fn what(&self) -> String {
-        let noun = self.noun;
-        match self.obj.get("id") {
+        let what = match obj.get("id") {
             Some(Value::String(s)) => format!("{noun} `{}`", truncate(s, 60)),
             Some(Value::Number(n)) => format!("{noun} `{n}`"),
             _ => noun.to_string(),
-        }
+        };
+        Ok(Fields { obj, what })
     }
 
     fn err(&self, field: &str, msg: impl std::fmt::Display) -> Error {
-        Error::invalid(format!("{}: field `{field}` {msg}", self.what())).with_field(field)
+        Error::invalid(format!("{}: field `{field}` {msg}", self.what)).with_field(field)
     }
 
     /// The record's id: a non-empty string, or a whole number (spreadsheet
@@ -440,121 +433,6 @@ impl Profile {
     }
 }
 
-/// A profile line of the usual shape: every field a string (or absent, or
-/// null), `keywords` a list of strings, `works` a list of objects with
-/// string `title` and `abstract` and a whole-number `year`, no licence.
-/// Read straight from the text, borrowing unescaped strings: building a
-/// `Value` tree (a map with an allocated key per field) and copying out
-/// of it was most of the cost of parsing. Anything else, errors included,
-/// fails to deserialise here and is read by [`Profile::from_json`].
-#[derive(Deserialize)]
-struct FastProfile<'a> {
-    #[serde(borrow)]
-    id: Cow<'a, str>,
-    #[serde(borrow, default)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    name: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    institution: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    discipline: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    region: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    keywords: Option<Vec<Cow<'a, str>>>,
-    #[serde(borrow, default)]
-    summary: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    works: Option<Vec<FastWork<'a>>>,
-    #[serde(borrow, default)]
-    number: Option<Cow<'a, str>>,
-    #[serde(default)]
-    licence: Option<serde::de::IgnoredAny>,
-    #[serde(default)]
-    license: Option<serde::de::IgnoredAny>,
-}
-
-#[derive(Deserialize)]
-struct FastWork<'a> {
-    #[serde(borrow, default)]
-    title: Option<Cow<'a, str>>,
-    #[serde(borrow, default, rename = "abstract")]
-    abstract_text: Option<Cow<'a, str>>,
-    #[serde(default)]
-    year: Option<i64>,
-}
-
-/// [`text_value`] of a string field read by [`FastProfile`]; `None` where
-/// `from_json` would refuse it.
-fn fast_text(s: Option<Cow<str>>) -> Option<String> {
-    let s = s.as_deref().unwrap_or("").trim();
-    (s.len() <= limits::MAX_FIELD_BYTES).then(|| s.to_string())
-}
-
-impl Profile {
-    /// [`Profile::from_json`] of a line of JSON of the usual shape (see
-    /// [`FastProfile`]), without a `Value` tree; `None` when the line has
-    /// another shape or would be refused, for `from_json` to read it and
-    /// say why. Gives exactly what `from_json` gives (a test checks).
-    pub fn from_json_line(line: &str) -> Option<Profile> {
-        let f: FastProfile = serde_json::from_str(line).ok()?;
-        if f.licence.is_some() || f.license.is_some() {
-            return None;
-        }
-        let id = f.id.trim();
-        if id.is_empty() || id.len() > limits::MAX_ID_BYTES {
-            return None;
-        }
-        let kind = match f.kind.as_deref().map(str::trim) {
-            None | Some("") => Kind::Expert,
-            Some(k) => Kind::parse(k)?,
-        };
-        let items = f.works.unwrap_or_default();
-        if items.len() > limits::MAX_WORKS {
-            return None;
-        }
-        let mut works = Vec::with_capacity(items.len());
-        for w in items {
-            let work = Work {
-                title: fast_text(w.title)?,
-                abstract_text: fast_text(w.abstract_text)?,
-                year: w.year.and_then(|y| i32::try_from(y).ok()),
-            };
-            if !work.is_empty() {
-                works.push(work);
-            }
-        }
-        let keywords: Vec<String> = f
-            .keywords
-            .unwrap_or_default()
-            .iter()
-            .map(|k| k.trim())
-            .filter(|k| !k.is_empty())
-            .map(str::to_string)
-            .collect();
-        if keywords.len() > limits::MAX_KEYWORDS
-            || keywords.iter().map(String::len).sum::<usize>() > limits::MAX_FIELD_BYTES
-        {
-            return None;
-        }
-        let number = fast_text(f.number)?;
-        Some(Profile {
-            id: id.to_string(),
-            kind,
-            name: fast_text(f.name)?,
-            institution: fast_text(f.institution)?,
-            discipline: fast_text(f.discipline)?,
-            region: fast_text(f.region)?,
-            keywords,
-            summary: fast_text(f.summary)?,
-            works,
-            licence: None,
-            number: (!number.is_empty()).then_some(number),
-        })
-    }
-}
-
 impl Challenge {
     /// Reads a challenge from a JSON object in the batch format.
     pub fn from_json(v: &Value) -> Result<Challenge> {
@@ -647,83 +525,5 @@ mod tests {
     fn truncate_respects_char_boundaries() {
         assert_eq!(truncate("钛合金增材", 2), "钛合…");
         assert_eq!(truncate("ab", 5), "ab");
-    }
-
-    /// The fast path gives what `from_json` gives, or leaves the line to it.
-    fn fast_agrees(line: &str) -> bool {
-        let slow = serde_json::from_str::<Value>(line)
-            .ok()
-            .and_then(|v| Profile::from_json(&v).ok());
-        match Profile::from_json_line(line) {
-            Some(fast) => {
-                assert_eq!(Some(&fast), slow.as_ref(), "{line}");
-                true
-            }
-            None => false,
-        }
-    }
-
-    #[test]
-    fn usual_lines_take_the_fast_path_with_the_same_result() {
-        for line in [
-            r#"{"id": " p1 ", "kind": "lab", "name": "Lab", "keywords": ["钛合金", " ", "ai "], "works": [{"title": " t ", "abstract": "a\"b", "year": 2020}, {"title": ""}], "extra": [1]}"#,
-            r#"{"id": "p2", "kind": null, "works": null, "keywords": null, "licence": null}"#,
-            r#"{"id": "p3", "kind": " ", "summary": "s", "number": "", "works": [{"year": 99999999999}]}"#,
-            r#"{"id": "p4", "kind": "专家", "number": " cn1 "}"#,
-        ] {
-            assert!(fast_agrees(line), "{line}");
-        }
-        for line in [
-            r#"{"id": 7}"#,
-            r#"{"id": " "}"#,
-            r#"{"id": "p", "kind": "robot"}"#,
-            r#"{"id": "p", "keywords": "a; b"}"#,
-            r#"{"id": "p", "keywords": ["a", 1]}"#,
-            r#"{"id": "p", "works": ["a title"]}"#,
-            r#"{"id": "p", "works": [{"year": "2020"}]}"#,
-            r#"{"id": "p", "works": [{"year": 2020.5}]}"#,
-            r#"{"id": "p", "licence": {"fee": "0"}}"#,
-            r#"{"id": "p", "license": "open"}"#,
-            r#"{"id": "p", "name": 5}"#,
-            r#"{"id": "p", "id": "q"}"#,
-            r#"[1]"#,
-        ] {
-            assert!(!fast_agrees(line), "{line} is left to from_json");
-        }
-    }
-
-    #[cfg(not(target_arch = "wasm32"))]
-    proptest::proptest! {
-        /// Lines of random shape: each field absent, null, a string (with
-        /// spaces, escapes, CJK), a number or a list.
-        #[test]
-        fn fast_path_agrees_on_any_line(
-            fields in proptest::collection::vec(
-                (
-                    proptest::sample::select(vec![
-                        "id", "kind", "name", "summary", "keywords", "works", "number", "licence",
-                    ]),
-                    0..6usize,
-                    "[ a-c钛\"\\\\]{0,4}",
-                    -3i64..3_000_000_000,
-                ),
-                0..8,
-            )
-        ) {
-            let mut obj = Map::new();
-            obj.insert("id".into(), json!("p"));
-            for (name, shape, text, n) in fields {
-                let value = match shape {
-                    0 => Value::Null,
-                    1 => json!(text),
-                    2 => json!(n),
-                    3 => json!([text, "x"]),
-                    4 => json!([{"title": text, "abstract": "a", "year": n}]),
-                    _ => json!(["lab", {"title": n}]),
-                };
-                obj.insert(name.to_string(), value);
-            }
-            fast_agrees(&Value::Object(obj).to_string());
-        }
     }
 }
