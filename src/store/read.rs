@@ -189,7 +189,7 @@ impl<'a> Reader<'a> {
 
     /// One posting: the gap to the previous work and the weighted count.
     #[inline]
-    fn posting(&mut self) -> Result<(u64, f32)> {
+    fn posting(&mut self) -> Result<(u64, Count)> {
         // Nearly all postings are a gap of one or two bytes and a one-byte
         // weight `2k` (tf = k / 4, k ≥ 1): read those directly, without a
         // check per byte. The general decoders (with every check) take the
@@ -205,18 +205,18 @@ impl<'a> Reader<'a> {
             let gap_ok = n == 2 || (1..0x80).contains(&b1);
             if gap_ok && (2..0x80).contains(&w) && w % 2 == 0 {
                 self.pos += n;
-                return Ok((gap, f32::from(w >> 1) / 4.0));
+                return Ok((gap, Count::Quarters(w >> 1)));
             }
         }
         self.posting_long()
     }
 
     #[inline(never)]
-    fn posting_long(&mut self) -> Result<(u64, f32)> {
+    fn posting_long(&mut self) -> Result<(u64, Count)> {
         let start = self.pos;
         let gap = self.varint("posting")?;
         match self.weight("term frequency") {
-            Ok(tf) => Ok((gap, tf)),
+            Ok(tf) => Ok((gap, Count::Value(tf))),
             Err(e) => {
                 // A posting is decoded whole or not at all.
                 if self.short {
@@ -226,6 +226,13 @@ impl<'a> Reader<'a> {
             }
         }
     }
+}
+
+/// A posting's weighted count as read.
+enum Count {
+    /// `k / 4` exactly, `k` in `1..64` (a one-byte weight).
+    Quarters(u8),
+    Value(f32),
 }
 
 /// Runs `read` as one item: when its bytes have not all arrived, the
@@ -826,10 +833,13 @@ fn read_list(
                 "term {term} lists work {work}, but there are only {works} works"
             )));
         }
-        if tf <= 0.0 {
-            return Err(corrupt(format!("term {term} has a zero frequency")));
+        match tf {
+            Count::Quarters(k) => lists.push_quarters(work as u32, k),
+            Count::Value(tf) if tf > 0.0 => lists.push(work as u32, tf),
+            Count::Value(_) => {
+                return Err(corrupt(format!("term {term} has a zero frequency")));
+            }
         }
-        lists.push(work as u32, tf);
         prev = work;
         first = false;
         left -= 1;
