@@ -352,6 +352,25 @@ struct Segment {
 }
 
 impl Segment {
+    /// A segment listing every term below `starts.len() - 1` (a merged or
+    /// prebuilt one), with 4-byte works.
+    fn whole(
+        first_work: WorkId,
+        starts: Vec<u32>,
+        works: Vec<WorkId>,
+        codes: Vec<u8>,
+        escapes: Vec<Escape>,
+    ) -> Segment {
+        Segment {
+            first_work,
+            terms: None,
+            starts,
+            works: SegmentWorks::Wide(works),
+            codes,
+            escapes,
+        }
+    }
+
     fn position(&self, term: TermId) -> Option<usize> {
         match &self.terms {
             Some(terms) => terms.rank(term),
@@ -578,14 +597,7 @@ impl Postings {
             .copied()
             .min()
             .unwrap_or(0);
-        let segment = Segment {
-            first_work,
-            terms: None,
-            starts,
-            works: SegmentWorks::Wide(works),
-            codes,
-            escapes,
-        };
+        let segment = Segment::whole(first_work, starts, works, codes, escapes);
         let mut profile_df = Vec::new();
         count_profiles(&segment, profile_of, &mut profile_df);
         Postings {
@@ -716,14 +728,7 @@ impl Postings {
         }
         drop(cursors);
         let first_work = self.segments.first().map_or(0, |s| s.first_work);
-        self.segments = vec![Segment {
-            first_work,
-            terms: None,
-            starts,
-            works: SegmentWorks::Wide(works),
-            codes,
-            escapes,
-        }];
+        self.segments = vec![Segment::whole(first_work, starts, works, codes, escapes)];
     }
 
     /// A term's postings, as one list per segment, in work order.
