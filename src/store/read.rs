@@ -632,7 +632,7 @@ impl Loader {
     /// checksum, like all damage).
     fn note_left_over(&mut self, n: usize) {
         if self.failed.is_none() {
-            self.fail(corrupt(format!("{n} bytes left over after the postings")));
+            self.fail(left_over(n));
         }
     }
 
@@ -647,13 +647,7 @@ impl Loader {
         };
         let outcome = self.decode_items(&mut r);
         if outcome.is_ok() && self.stage == Stage::Done && r.pos < data.len() {
-            let left = data.len() - r.pos;
-            return (
-                data.len(),
-                Err(corrupt(format!(
-                    "{left} bytes left over after the postings"
-                ))),
-            );
+            return (data.len(), Err(left_over(data.len() - r.pos)));
         }
         (r.pos, outcome)
     }
@@ -859,6 +853,10 @@ fn check_magic(head: &[u8]) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+fn left_over(bytes: usize) -> Error {
+    corrupt(format!("{bytes} bytes left over after the postings"))
 }
 
 fn truncated(promised: u64, have: u64) -> Error {
