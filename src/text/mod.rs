@@ -166,7 +166,17 @@ impl Analyzer {
             match piece.kind {
                 PieceKind::Word => {
                     self.word(piece, clause, text);
-                    self.model_number(i, clause, text);
+                    // Only a word followed by a joiner (`ti-6al`) or, when
+                    // short, by a space (`ISO 9001`) can start a model
+                    // number: most words skip the call.
+                    let may_start = self.pieces.get(i + 1).is_some_and(|next| match next.kind {
+                        PieceKind::Joiner => next.start == piece.end,
+                        PieceKind::Space => piece.end - piece.start <= MAX_STANDARD_PREFIX,
+                        _ => false,
+                    });
+                    if may_start {
+                        self.model_number(i, clause, text);
+                    }
                 }
                 PieceKind::Cjk => {
                     clause += 1;
@@ -267,8 +277,8 @@ impl Analyzer {
         }
         let norm = &self.norm.text;
         // A lone word can only start a standard (`ISO 9001`): letters, at
-        // most five, followed by a space. Most words are neither, and leave
-        // here without being copied.
+        // most five, written with a capital, followed by a space. Most
+        // words are neither, and leave here without being copied.
         if last == first {
             let p = pieces[first];
             let followed_by_space = pieces
@@ -279,6 +289,7 @@ impl Analyzer {
                 || !norm.as_bytes()[p.start..p.end]
                     .iter()
                     .all(u8::is_ascii_alphabetic)
+                || !self.norm.starts_uppercase(p.start, text)
             {
                 return;
             }
