@@ -411,12 +411,18 @@ impl Segment {
     }
 
     /// Each listed term with its postings, in term order.
-    fn lists(&self) -> impl Iterator<Item = (TermId, List<'_>)> + '_ {
-        let ids: Box<dyn Iterator<Item = TermId> + '_> = match &self.terms {
+    /// The listed terms, increasing.
+    fn terms(&self) -> Box<dyn Iterator<Item = TermId> + '_> {
+        match &self.terms {
             Some(terms) => Box::new(terms.iter()),
             None => Box::new(0..self.starts.len().saturating_sub(1) as TermId),
-        };
-        ids.enumerate().map(|(i, term)| (term, self.list_at(i)))
+        }
+    }
+
+    fn lists(&self) -> impl Iterator<Item = (TermId, List<'_>)> + '_ {
+        self.terms()
+            .enumerate()
+            .map(|(i, term)| (term, self.list_at(i)))
     }
 }
 
@@ -817,15 +823,23 @@ fn count_profiles(
     profile_of: Option<&dyn Fn(WorkId) -> u32>,
     counts: &mut Vec<u32>,
 ) {
+    let Some(profile_of) = profile_of else {
+        // A list's length is the difference of two starts: no list is
+        // looked up (this runs at every seal).
+        for (term, w) in segment.terms().zip(segment.starts.windows(2)) {
+            let t = term as usize;
+            if counts.len() <= t {
+                counts.resize(t + 1, 0);
+            }
+            counts[t] += w[1] - w[0];
+        }
+        return;
+    };
     for (term, list) in segment.lists() {
         let t = term as usize;
         if counts.len() <= t {
             counts.resize(t + 1, 0);
         }
-        let Some(profile_of) = profile_of else {
-            counts[t] += list.len() as u32;
-            continue;
-        };
         let mut last = None;
         for work in list.works() {
             let profile = profile_of(work);
