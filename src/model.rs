@@ -62,7 +62,17 @@ impl Kind {
 
     /// Parses the batch-format names and the Chinese names people type.
     pub fn parse(s: &str) -> Option<Kind> {
-        match s.trim().to_lowercase().as_str() {
+        let s = s.trim();
+        // Nearly always already lower case (the batch format's names):
+        // no copy then.
+        let folded;
+        let s = if s.bytes().any(|b| b.is_ascii_uppercase()) || !s.is_ascii() {
+            folded = s.to_lowercase();
+            folded.as_str()
+        } else {
+            s
+        };
+        match s {
             "expert" | "professor" | "mentor" | "专家" | "导师" | "教授" => {
                 Some(Kind::Expert)
             }
@@ -150,24 +160,31 @@ fn type_name(v: &Value) -> &'static str {
 /// Reads fields out of one JSON object, naming the record in every error.
 struct Fields<'a> {
     obj: &'a Map<String, Value>,
-    what: String,
+    /// What the record is (`profile`, `challenge`), for error messages.
+    noun: &'static str,
 }
 
 impl<'a> Fields<'a> {
-    fn new(v: &'a Value, noun: &str) -> Result<Self> {
+    fn new(v: &'a Value, noun: &'static str) -> Result<Self> {
         let obj = v.as_object().ok_or_else(|| {
             Error::parse(format!("a {noun} must be an object, got {}", type_name(v)))
         })?;
-        let what = match obj.get("id") {
+        Ok(Fields { obj, noun })
+    }
+
+    /// The record as errors name it: `profile `p17``. Made only when an
+    /// error is, not for every record read.
+    fn what(&self) -> String {
+        let noun = self.noun;
+        match self.obj.get("id") {
             Some(Value::String(s)) => format!("{noun} `{}`", truncate(s, 60)),
             Some(Value::Number(n)) => format!("{noun} `{n}`"),
             _ => noun.to_string(),
-        };
-        Ok(Fields { obj, what })
+        }
     }
 
     fn err(&self, field: &str, msg: impl std::fmt::Display) -> Error {
-        Error::invalid(format!("{}: field `{field}` {msg}", self.what)).with_field(field)
+        Error::invalid(format!("{}: field `{field}` {msg}", self.what())).with_field(field)
     }
 
     /// The record's id: a non-empty string, or a whole number (spreadsheet
@@ -289,11 +306,12 @@ pub(crate) fn truncate(s: &str, max_chars: usize) -> String {
 
 impl Work {
     fn from_json(v: &Value, fields: &Fields, index: usize) -> Result<Work> {
-        let field = format!("works[{index}]");
+        // Named only when there is an error to report.
+        let field = || format!("works[{index}]");
         match v {
             // A bare string is a title: lists of paper titles are common.
             Value::String(s) => Ok(Work {
-                title: text_value(Some(v)).map_err(|m| fields.err(&field, m))?,
+                title: text_value(Some(v)).map_err(|m| fields.err(&field(), m))?,
                 abstract_text: String::new(),
                 year: None,
             })
@@ -307,7 +325,8 @@ impl Work {
             }),
             Value::Object(obj) => {
                 let get = |name: &str| {
-                    text_value(obj.get(name)).map_err(|m| fields.err(&format!("{field}.{name}"), m))
+                    text_value(obj.get(name))
+                        .map_err(|m| fields.err(&format!("{}.{name}", field()), m))
                 };
                 let year = match obj.get("year") {
                     None | Some(Value::Null) => None,
@@ -315,13 +334,13 @@ impl Work {
                     Some(Value::String(s)) if s.trim().is_empty() => None,
                     Some(Value::String(s)) => Some(s.trim().parse::<i32>().map_err(|_| {
                         fields.err(
-                            &format!("{field}.year"),
+                            &format!("{}.year", field()),
                             format!("must be a year, got `{}`", truncate(s, 20)),
                         )
                     })?),
                     Some(other) => {
                         return Err(fields.err(
-                            &format!("{field}.year"),
+                            &format!("{}.year", field()),
                             format!("must be a number, got {}", type_name(other)),
                         ))
                     }
@@ -333,7 +352,7 @@ impl Work {
                 })
             }
             other => Err(fields.err(
-                &field,
+                &field(),
                 format!(
                     "must be an object with title and abstract, got {}",
                     type_name(other)
