@@ -18,8 +18,9 @@ pub const MIN_LETTERS: usize = 5;
 pub const TWO_EDITS_FROM: usize = 8;
 
 /// Letters present, as a bit set: a cheap filter, since one edit changes at
-/// most two bits of it.
-fn letter_mask(s: &str) -> u32 {
+/// most two bits of it. The vocabulary keeps each word's mask
+/// ([`crate::vocab::Vocabulary::word_masks_of_len`]).
+pub fn letter_mask(s: &str) -> u32 {
     s.bytes()
         .filter(u8::is_ascii_lowercase)
         .fold(0, |m, b| m | 1 << (b - b'a'))
@@ -36,11 +37,13 @@ pub fn correct(index: &Index, stem: &str, letters: usize) -> Option<(TermId, usi
     let mask = letter_mask(stem);
     let mut best: Option<(usize, std::cmp::Reverse<usize>, &str, TermId)> = None;
     for l in len.saturating_sub(max_edits)..=len + max_edits {
-        for &term in index.vocab.words_of_len(l) {
-            let text = index.single_text(term);
-            if (letter_mask(text) ^ mask).count_ones() as usize > 2 * max_edits {
+        let words = index.vocab.words_of_len(l);
+        let masks = index.vocab.word_masks_of_len(l);
+        for (&term, &word_mask) in words.iter().zip(masks) {
+            if (word_mask ^ mask).count_ones() as usize > 2 * max_edits {
                 continue;
             }
+            let text = index.single_text(term);
             let d = strsim::osa_distance(stem, text);
             if d == 0 || d > max_edits {
                 continue;
