@@ -445,19 +445,17 @@ pub fn feedback(
     if !params.feedback || query.terms.is_empty() {
         return;
     }
-    let mut best: Vec<(f32, WorkId)> = acc
+    let matched = acc
         .works
         .iter()
         .enumerate()
         .filter(|(_, &s)| s > 0.0)
-        .map(|(w, &s)| (s, w as WorkId))
-        .collect();
-    let n = params.feedback_works.min(best.len());
-    if n == 0 {
+        .map(|(w, &s)| (s, w as WorkId));
+    let by_score = |a: &(f32, WorkId), b: &(f32, WorkId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    let best = sort::smallest_k_of(matched, params.feedback_works, by_score);
+    if best.is_empty() {
         return;
     }
-    let by_score = |a: &(f32, WorkId), b: &(f32, WorkId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    sort::smallest_k_by(&mut best, n, by_score);
 
     let mut candidates: FxHashMap<TermId, f32> = FxHashMap::default();
     // Plain analysis (no CJK single characters): the words worth adding
@@ -467,6 +465,8 @@ pub fn feedback(
     analyzer.set_offsets(false);
     // A work's words count by its first-pass score relative to the best.
     let top = best.first().map_or(1.0, |b| b.0).max(f32::MIN_POSITIVE);
+    // One work's term counts, cleared and reused for each work.
+    let mut counts: FxHashMap<TermId, f32> = FxHashMap::default();
     for &(score, work) in &best {
         let doc_weight = powf(score / top, params.feedback_doc_power);
         let Some(entry) = index.works.get(work as usize) else {
@@ -487,7 +487,7 @@ pub fn feedback(
                 t
             }
         };
-        let mut counts: FxHashMap<TermId, f32> = FxHashMap::default();
+        counts.clear();
         let mut len = 0.0f32;
         for text in texts {
             let analysis = analyzer.analyze(text);
@@ -498,7 +498,9 @@ pub fn feedback(
                 }
             }
         }
-        for (term, tf) in counts {
+        // Each term gets one addition per work, in work order, so the
+        // order this map is read in does not change any sum.
+        for (&term, &tf) in &counts {
             *candidates.entry(term).or_insert(0.0) +=
                 doc_weight * tf / len.max(1.0) * idf(index, params, term);
         }
