@@ -299,65 +299,81 @@ pub fn score_works(index: &Index, params: &Params, query: &Query, acc: &mut Accu
 /// costs one comparison per posting instead of a second index.
 fn add_terms(index: &Index, params: &Params, terms: &[QueryTerm], acc: &mut Accumulator) {
     let works = index.work_scoring(params);
-    let profile_norm = LengthNorm::new(params, index.avg_profile_len());
-    let merged = params.merged_weight > 0.0;
-    let flush = |acc: &mut Accumulator, weight: f32, profile: u32, tf: f32| {
-        if let (Some(slot), Some(&len)) = (
-            acc.merged.get_mut(profile as usize),
-            index.profile_len.get(profile as usize),
-        ) {
-            *slot += contribution(weight, tf, profile_norm.factor(len));
-        }
+    let mut sink = AddPostings {
+        weight: 0.0,
+        works: &works,
+        scores: &mut acc.works,
+        merged: (params.merged_weight > 0.0).then(|| MergedScores {
+            scores: &mut acc.merged,
+            lens: &index.profile_len,
+            norm: LengthNorm::new(params, index.avg_profile_len()),
+        }),
+        run: None,
     };
     for qt in terms {
+        sink.weight = qt.weight;
         // A list per segment: a plain loop over each keeps the hot loop
         // tight (see `List::feed`).
-        let mut sink = AddPostings {
-            weight: qt.weight,
-            works: &works,
-            merged,
-            run: None,
-            acc,
-            flush: &flush,
-        };
         for list in index.postings.lists(qt.term) {
             list.feed(&mut sink);
         }
-        if let Some((profile, tf)) = sink.run {
-            flush(acc, qt.weight, profile, tf);
+        sink.end_run();
+    }
+}
+
+/// The inner loop of [`add_terms`], for one query term at a time. The
+/// score arrays are slices of their own (not reached through the
+/// accumulator) so that their place and length stay in registers through
+/// the loop.
+struct AddPostings<'a> {
+    weight: f32,
+    works: &'a [WorkScoring],
+    /// The works' scores.
+    scores: &'a mut [f32],
+    /// The merged-profile scores, unless `merged_weight` is 0.
+    merged: Option<MergedScores<'a>>,
+    /// The profile whose works' tfs are being summed for its merged score.
+    run: Option<(u32, f32)>,
+}
+
+struct MergedScores<'a> {
+    scores: &'a mut [f32],
+    /// Each profile's length, for its length normalisation.
+    lens: &'a [f32],
+    norm: LengthNorm,
+}
+
+impl AddPostings<'_> {
+    /// Adds the finished run's merged-document contribution.
+    #[inline]
+    fn end_run(&mut self) {
+        if let (Some((profile, tf)), Some(merged)) = (self.run.take(), self.merged.as_mut()) {
+            if let (Some(slot), Some(&len)) = (
+                merged.scores.get_mut(profile as usize),
+                merged.lens.get(profile as usize),
+            ) {
+                *slot += contribution(self.weight, tf, merged.norm.factor(len));
+            }
         }
     }
 }
 
-/// The inner loop of [`add_terms`], for one query term.
-struct AddPostings<'a, F> {
-    weight: f32,
-    works: &'a [WorkScoring],
-    merged: bool,
-    /// The profile whose works' tfs are being summed for its merged score.
-    run: Option<(u32, f32)>,
-    acc: &'a mut Accumulator,
-    flush: &'a F,
-}
-
-impl<F: Fn(&mut Accumulator, f32, u32, f32)> PostingSink for AddPostings<'_, F> {
+impl PostingSink for AddPostings<'_> {
     #[inline(always)]
     fn take(&mut self, postings: impl Iterator<Item = Posting>) {
         for p in postings {
             let (Some(work), Some(slot)) = (
                 self.works.get(p.work as usize),
-                self.acc.works.get_mut(p.work as usize),
+                self.scores.get_mut(p.work as usize),
             ) else {
                 continue;
             };
             *slot += contribution(self.weight, p.tf, work.length_factor);
-            if self.merged {
+            if self.merged.is_some() {
                 match &mut self.run {
                     Some((profile, tf)) if *profile == work.profile => *tf += p.tf,
                     _ => {
-                        if let Some((profile, tf)) = self.run {
-                            (self.flush)(self.acc, self.weight, profile, tf);
-                        }
+                        self.end_run();
                         self.run = Some((work.profile, p.tf));
                     }
                 }
