@@ -40,8 +40,13 @@ pub fn correct(index: &Index, stem: &str, letters: usize) -> Option<(TermId, usi
     for l in len.saturating_sub(max_edits)..=len + max_edits {
         let words = index.vocab.words_of_len(l);
         let masks = index.vocab.word_masks_of_len(l);
+        // A substitution changes at most two bits of the letter mask and
+        // no length, an insertion or deletion one bit and one letter, a
+        // swap neither: d edits change bits + length difference by at
+        // most 2d. So only words within that bound can be close enough.
+        let budget = (2 * max_edits).saturating_sub(l.abs_diff(len)) as u32;
         for (&term, &word_mask) in words.iter().zip(masks) {
-            if (word_mask ^ mask).count_ones() as usize > 2 * max_edits {
+            if (word_mask ^ mask).count_ones() > budget {
                 continue;
             }
             let text = index.single_text(term);
@@ -234,6 +239,57 @@ mod tests {
                 } else {
                     assert!(d > max, "{a} {b} {max}: {d}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn correction_equals_a_search_of_every_word() {
+        let idx = index(&[
+            "machine learning",
+            "heat transfer table cable",
+            "aluminium alloys vortex",
+            "turbulent boundary layers",
+            "stable tables",
+        ]);
+        let words: Vec<TermId> = (0..idx.vocab.len() as TermId)
+            .filter(|&t| {
+                let text = idx.single_text(t);
+                !text.is_empty() && text.chars().all(char::is_alphabetic)
+            })
+            .collect();
+        for stem in [
+            "lern",
+            "tabl",
+            "sabl",
+            "cabel",
+            "alumnium",
+            "vortx",
+            "turbulnt",
+            "boundri",
+            "layr",
+            "heet",
+            "transfr",
+            "stabel",
+            "machin",
+            "alloi",
+            "xyzzy",
+            "tbl",
+            "aluminiumm",
+        ] {
+            for letters in [4, 5, 8] {
+                let max = if letters >= TWO_EDITS_FROM { 2 } else { 1 };
+                let expected = words
+                    .iter()
+                    .filter(|_| letters >= MIN_LETTERS)
+                    .filter_map(|&t| {
+                        let text = idx.single_text(t);
+                        let d = strsim::osa_distance(stem, text);
+                        (d > 0 && d <= max).then_some((d, std::cmp::Reverse(idx.df(t)), text, t))
+                    })
+                    .min()
+                    .map(|(d, _, _, t)| (t, d));
+                assert_eq!(correct(&idx, stem, letters), expected, "{stem} {letters}");
             }
         }
     }
