@@ -25,6 +25,14 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Whether the filter allows every profile.
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+            && self.disciplines.is_empty()
+            && self.regions.is_empty()
+            && self.institutions.is_empty()
+    }
+
     pub fn allows(&self, p: &Profile) -> bool {
         let in_list = |list: &[String], v: &str| list.is_empty() || list.iter().any(|x| x == v);
         (self.kinds.is_empty() || self.kinds.contains(&p.kind))
@@ -397,25 +405,26 @@ impl Matcher {
         check_challenge_size(challenge)?;
         let (query, scores) = self.scores(challenge);
         let profiles = self.index.profiles();
-        let mut ranked: Vec<(u32, f32)> = scores
+        // Most rankings have no filter: then no profile needs to be read.
+        let unfiltered = options.filter.is_empty();
+        let candidates = scores
             .iter()
             .enumerate()
             .filter(|&(i, &s)| {
                 (s > 0.0 || options.keep_unmatched)
                     && s >= options.min_score
-                    && options.filter.allows(&profiles[i])
+                    && (unfiltered || options.filter.allows(&profiles[i]))
             })
-            .map(|(i, &s)| (i as u32, s))
-            .collect();
+            .map(|(i, &s)| (i as u32, s));
         let order = |a: &(u32, f32), b: &(u32, f32)| -> Ordering {
             b.1.total_cmp(&a.1)
                 .then_with(|| profiles[a.0 as usize].id.cmp(&profiles[b.0 as usize].id))
         };
-        let top = options.top.unwrap_or(ranked.len()).min(ranked.len());
-        if top == 0 {
+        let top = options.top.unwrap_or(usize::MAX);
+        let ranked = sort::smallest_k_of(candidates, top, order);
+        if ranked.is_empty() {
             return Ok(Vec::new());
         }
-        sort::smallest_k_by(&mut ranked, top, order);
         Ok(ranked
             .into_iter()
             .map(|(i, score)| Match {

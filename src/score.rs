@@ -299,65 +299,81 @@ pub fn score_works(index: &Index, params: &Params, query: &Query, acc: &mut Accu
 /// costs one comparison per posting instead of a second index.
 fn add_terms(index: &Index, params: &Params, terms: &[QueryTerm], acc: &mut Accumulator) {
     let works = index.work_scoring(params);
-    let profile_norm = LengthNorm::new(params, index.avg_profile_len());
-    let merged = params.merged_weight > 0.0;
-    let flush = |acc: &mut Accumulator, weight: f32, profile: u32, tf: f32| {
-        if let (Some(slot), Some(&len)) = (
-            acc.merged.get_mut(profile as usize),
-            index.profile_len.get(profile as usize),
-        ) {
-            *slot += contribution(weight, tf, profile_norm.factor(len));
-        }
+    let mut sink = AddPostings {
+        weight: 0.0,
+        works: &works,
+        scores: &mut acc.works,
+        merged: (params.merged_weight > 0.0).then(|| MergedScores {
+            scores: &mut acc.merged,
+            lens: &index.profile_len,
+            norm: LengthNorm::new(params, index.avg_profile_len()),
+        }),
+        run: None,
     };
     for qt in terms {
+        sink.weight = qt.weight;
         // A list per segment: a plain loop over each keeps the hot loop
         // tight (see `List::feed`).
-        let mut sink = AddPostings {
-            weight: qt.weight,
-            works: &works,
-            merged,
-            run: None,
-            acc,
-            flush: &flush,
-        };
         for list in index.postings.lists(qt.term) {
             list.feed(&mut sink);
         }
-        if let Some((profile, tf)) = sink.run {
-            flush(acc, qt.weight, profile, tf);
+        sink.end_run();
+    }
+}
+
+/// The inner loop of [`add_terms`], for one query term at a time. The
+/// score arrays are slices of their own (not reached through the
+/// accumulator) so that their place and length stay in registers through
+/// the loop.
+struct AddPostings<'a> {
+    weight: f32,
+    works: &'a [WorkScoring],
+    /// The works' scores.
+    scores: &'a mut [f32],
+    /// The merged-profile scores, unless `merged_weight` is 0.
+    merged: Option<MergedScores<'a>>,
+    /// The profile whose works' tfs are being summed for its merged score.
+    run: Option<(u32, f32)>,
+}
+
+struct MergedScores<'a> {
+    scores: &'a mut [f32],
+    /// Each profile's length, for its length normalisation.
+    lens: &'a [f32],
+    norm: LengthNorm,
+}
+
+impl AddPostings<'_> {
+    /// Adds the finished run's merged-document contribution.
+    #[inline]
+    fn end_run(&mut self) {
+        if let (Some((profile, tf)), Some(merged)) = (self.run.take(), self.merged.as_mut()) {
+            if let (Some(slot), Some(&len)) = (
+                merged.scores.get_mut(profile as usize),
+                merged.lens.get(profile as usize),
+            ) {
+                *slot += contribution(self.weight, tf, merged.norm.factor(len));
+            }
         }
     }
 }
 
-/// The inner loop of [`add_terms`], for one query term.
-struct AddPostings<'a, F> {
-    weight: f32,
-    works: &'a [WorkScoring],
-    merged: bool,
-    /// The profile whose works' tfs are being summed for its merged score.
-    run: Option<(u32, f32)>,
-    acc: &'a mut Accumulator,
-    flush: &'a F,
-}
-
-impl<F: Fn(&mut Accumulator, f32, u32, f32)> PostingSink for AddPostings<'_, F> {
+impl PostingSink for AddPostings<'_> {
     #[inline(always)]
     fn take(&mut self, postings: impl Iterator<Item = Posting>) {
         for p in postings {
             let (Some(work), Some(slot)) = (
                 self.works.get(p.work as usize),
-                self.acc.works.get_mut(p.work as usize),
+                self.scores.get_mut(p.work as usize),
             ) else {
                 continue;
             };
             *slot += contribution(self.weight, p.tf, work.length_factor);
-            if self.merged {
+            if self.merged.is_some() {
                 match &mut self.run {
                     Some((profile, tf)) if *profile == work.profile => *tf += p.tf,
                     _ => {
-                        if let Some((profile, tf)) = self.run {
-                            (self.flush)(self.acc, self.weight, profile, tf);
-                        }
+                        self.end_run();
                         self.run = Some((work.profile, p.tf));
                     }
                 }
@@ -445,19 +461,17 @@ pub fn feedback(
     if !params.feedback || query.terms.is_empty() {
         return;
     }
-    let mut best: Vec<(f32, WorkId)> = acc
+    let matched = acc
         .works
         .iter()
         .enumerate()
         .filter(|(_, &s)| s > 0.0)
-        .map(|(w, &s)| (s, w as WorkId))
-        .collect();
-    let n = params.feedback_works.min(best.len());
-    if n == 0 {
+        .map(|(w, &s)| (s, w as WorkId));
+    let by_score = |a: &(f32, WorkId), b: &(f32, WorkId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    let best = sort::smallest_k_of(matched, params.feedback_works, by_score);
+    if best.is_empty() {
         return;
     }
-    let by_score = |a: &(f32, WorkId), b: &(f32, WorkId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    sort::smallest_k_by(&mut best, n, by_score);
 
     let mut candidates: FxHashMap<TermId, f32> = FxHashMap::default();
     // Plain analysis (no CJK single characters): the words worth adding
@@ -467,6 +481,8 @@ pub fn feedback(
     analyzer.set_offsets(false);
     // A work's words count by its first-pass score relative to the best.
     let top = best.first().map_or(1.0, |b| b.0).max(f32::MIN_POSITIVE);
+    // One work's term counts, cleared and reused for each work.
+    let mut counts: FxHashMap<TermId, f32> = FxHashMap::default();
     for &(score, work) in &best {
         let doc_weight = powf(score / top, params.feedback_doc_power);
         let Some(entry) = index.works.get(work as usize) else {
@@ -487,7 +503,7 @@ pub fn feedback(
                 t
             }
         };
-        let mut counts: FxHashMap<TermId, f32> = FxHashMap::default();
+        counts.clear();
         let mut len = 0.0f32;
         for text in texts {
             let analysis = analyzer.analyze(text);
@@ -498,7 +514,9 @@ pub fn feedback(
                 }
             }
         }
-        for (term, tf) in counts {
+        // Each term gets one addition per work, in work order, so the
+        // order this map is read in does not change any sum.
+        for (&term, &tf) in &counts {
             *candidates.entry(term).or_insert(0.0) +=
                 doc_weight * tf / len.max(1.0) * idf(index, params, term);
         }
@@ -590,10 +608,14 @@ pub fn profile_scores(index: &Index, params: &Params, acc: &Accumulator) -> Vec<
         .iter()
         .enumerate()
         .map(|(p, &(a, b))| {
-            let best = acc
-                .works
-                .get(a as usize..b as usize)
-                .map_or(0.0, |s| aggregate(s, works_averaged(params, s.len())));
+            let best = match acc.works.get(a as usize..b as usize) {
+                // The common one-work profile: what `aggregate` gives it,
+                // without working out how many works to average (this runs
+                // for every profile of every query).
+                Some(&[only]) if params.top_works > 0 => only,
+                Some(s) => aggregate(s, works_averaged(params, s.len())),
+                None => 0.0,
+            };
             let merged = acc.merged.get(p).copied().unwrap_or(0.0);
             ((1.0 - m) * best + m * merged).clamp(0.0, 1.0)
         })
