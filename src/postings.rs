@@ -410,7 +410,6 @@ impl Segment {
         }
     }
 
-    /// Each listed term with its postings, in term order.
     /// The listed terms, increasing.
     fn terms(&self) -> Box<dyn Iterator<Item = TermId> + '_> {
         match &self.terms {
@@ -419,6 +418,7 @@ impl Segment {
         }
     }
 
+    /// Each listed term with its postings, in term order.
     fn lists(&self) -> impl Iterator<Item = (TermId, List<'_>)> + '_ {
         self.terms()
             .enumerate()
