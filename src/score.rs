@@ -608,14 +608,10 @@ pub fn profile_scores(index: &Index, params: &Params, acc: &Accumulator) -> Vec<
         .iter()
         .enumerate()
         .map(|(p, &(a, b))| {
-            let best = match acc.works.get(a as usize..b as usize) {
-                // The common one-work profile: what `aggregate` gives it,
-                // without working out how many works to average (this runs
-                // for every profile of every query).
-                Some(&[only]) if params.top_works > 0 => only,
-                Some(s) => aggregate(s, works_averaged(params, s.len())),
-                None => 0.0,
-            };
+            let best = acc
+                .works
+                .get(a as usize..b as usize)
+                .map_or(0.0, |s| aggregate(s, works_averaged(params, s.len())));
             let merged = acc.merged.get(p).copied().unwrap_or(0.0);
             ((1.0 - m) * best + m * merged).clamp(0.0, 1.0)
         })
