@@ -222,8 +222,9 @@ fn ids_only_results_and_event_input_arrays() {
 }
 
 /// Profile text arrives whole however it is encoded (it is copied into WASM
-/// memory at its UTF-8 length, not through wasm-bindgen's 3-bytes-a-unit
-/// buffer): ASCII, CJK, an emoji and a lone surrogate, which reads as U+FFFD.
+/// memory, given more room piece by piece, not through wasm-bindgen's
+/// 3-bytes-a-unit buffer): ASCII, CJK, an emoji and a lone surrogate,
+/// which reads as U+FFFD.
 #[wasm_bindgen_test]
 fn non_ascii_profile_text_loads_whole() {
     let mut m = WasmMatcher::new(JsValue::UNDEFINED).unwrap();
@@ -242,4 +243,27 @@ fn non_ascii_profile_text_loads_whole() {
     let profile = get(&results.get(0), "profile");
     assert_eq!(get(&profile, "id").as_string().unwrap(), "x");
     assert_eq!(get(&profile, "name").as_string().unwrap(), "a\u{FFFD}b 😀");
+}
+
+/// Text that needs far more UTF-8 bytes than UTF-16 units (CJK, emoji) is
+/// copied in over several rounds of `encodeInto`; nothing is lost or
+/// doubled where the rounds meet, even inside a surrogate pair.
+#[wasm_bindgen_test]
+fn text_needing_several_rounds_of_room_loads_exactly() {
+    for name in [
+        "钛".repeat(700) + "end",
+        "😀".repeat(333) + "x",
+        "a".repeat(999) + &"合金😀".repeat(200),
+    ] {
+        let mut m = WasmMatcher::new(JsValue::UNDEFINED).unwrap();
+        let line = format!(r#"{{"id":"p","name":"{name}","summary":"titanium"}}"#);
+        let report = m.load_profiles(JsValue::from_str(&line), None).unwrap();
+        assert_eq!(get(&report, "added").as_f64(), Some(1.0));
+        let results = Array::from(
+            &m.match_challenge(JsValue::from_str("titanium"), JsValue::UNDEFINED)
+                .unwrap(),
+        );
+        let profile = get(&results.get(0), "profile");
+        assert_eq!(get(&profile, "name").as_string().unwrap(), name);
+    }
 }
