@@ -1,3 +1,4 @@
+pub mod decimal;
 pub mod error;
 pub mod event;
 pub mod explain;

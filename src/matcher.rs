@@ -156,7 +156,7 @@ impl MatchOptions {
         if !(self.min_score.is_finite() && (0.0..=1.0).contains(&self.min_score)) {
             return Err(Error::parameter(format!(
                 "option `min_score` must be between 0 and 1, got {}",
-                self.min_score
+                crate::decimal::shortest(self.min_score)
             )));
         }
         Ok(())

@@ -2,6 +2,7 @@
 //! effect and valid range, and validated. Defaults were chosen on the
 //! shared evaluation sets and checked not to trade one set for another.
 
+use crate::decimal::shortest;
 use crate::error::{Error, Result};
 
 /// Matching parameters. Field weights apply when profiles are indexed; the
@@ -138,7 +139,10 @@ fn check_f32(name: &str, v: f32, lo: f32, hi: f32) -> Result<()> {
         Ok(())
     } else {
         Err(Error::parameter(format!(
-            "parameter `{name}` must be between {lo} and {hi}, got {v}"
+            "parameter `{name}` must be between {} and {}, got {}",
+            shortest(lo),
+            shortest(hi),
+            shortest(v)
         )))
     }
 }

@@ -62,6 +62,7 @@
 //! typo-tolerance lists are derived on load (see [`Index::from_parts`]),
 //! so the file holds each fact once.
 
+use crate::decimal::shortest;
 use crate::index::{Index, Term, TermId};
 use crate::model::{Kind, Profile};
 use crate::params::Params;
@@ -245,7 +246,7 @@ fn term_tag(k: TermKind) -> u8 {
 const PAIR_TAG: u8 = 4;
 
 /// Every parameter by name, as text `Params::set` reads back exactly
-/// (Rust prints the shortest decimal that round-trips a float). The
+/// ([`shortest`] gives the shortest decimal that reads back as the same float). The
 /// destructuring has no `..`: a new parameter fails to compile here until
 /// it is stored.
 fn params_list(p: &Params) -> Vec<(&'static str, String)> {
@@ -274,28 +275,28 @@ fn params_list(p: &Params) -> Vec<(&'static str, String)> {
         cjk_char_weight,
     } = *p;
     vec![
-        ("title_weight", title_weight.to_string()),
-        ("abstract_weight", abstract_weight.to_string()),
-        ("keyword_weight", keyword_weight.to_string()),
-        ("summary_weight", summary_weight.to_string()),
+        ("title_weight", shortest(title_weight)),
+        ("abstract_weight", shortest(abstract_weight)),
+        ("keyword_weight", shortest(keyword_weight)),
+        ("summary_weight", shortest(summary_weight)),
         ("profile_idf", profile_idf.to_string()),
-        ("k1", k1.to_string()),
-        ("b", b.to_string()),
+        ("k1", shortest(k1)),
+        ("b", shortest(b)),
         ("top_works", top_works.to_string()),
         ("grow_top_works", grow_top_works.to_string()),
-        ("merged_weight", merged_weight.to_string()),
-        ("phrase_weight", phrase_weight.to_string()),
+        ("merged_weight", shortest(merged_weight)),
+        ("phrase_weight", shortest(phrase_weight)),
         ("fuzzy", fuzzy.to_string()),
-        ("fuzzy_weight", fuzzy_weight.to_string()),
+        ("fuzzy_weight", shortest(fuzzy_weight)),
         ("feedback", feedback.to_string()),
         ("feedback_works", feedback_works.to_string()),
         ("feedback_terms", feedback_terms.to_string()),
-        ("feedback_weight", feedback_weight.to_string()),
-        ("feedback_doc_power", feedback_doc_power.to_string()),
-        ("feedback_fade_terms", feedback_fade_terms.to_string()),
-        ("long_query_terms", long_query_terms.to_string()),
-        ("long_query_idf", long_query_idf.to_string()),
-        ("cjk_char_weight", cjk_char_weight.to_string()),
+        ("feedback_weight", shortest(feedback_weight)),
+        ("feedback_doc_power", shortest(feedback_doc_power)),
+        ("feedback_fade_terms", shortest(feedback_fade_terms)),
+        ("long_query_terms", shortest(long_query_terms)),
+        ("long_query_idf", shortest(long_query_idf)),
+        ("cjk_char_weight", shortest(cjk_char_weight)),
     ]
 }
 
