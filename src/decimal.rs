@@ -35,8 +35,7 @@ pub fn shortest(v: f32) -> String {
 fn rounded(v: f32, digits: i32) -> String {
     let x = f64::from(v).abs();
     // Decimal exponent of the first digit: 10^exp <= x < 10^(exp + 1).
-    // f32 spans 1e-45 to 3.4e38, well inside f64's exact integer powers
-    // and its range.
+    // f32 spans 1e-45 to 3.4e38, well inside f64's range.
     let mut exp = 0i32;
     while pow10(exp) > x {
         exp -= 1;

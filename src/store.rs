@@ -246,9 +246,9 @@ fn term_tag(k: TermKind) -> u8 {
 const PAIR_TAG: u8 = 4;
 
 /// Every parameter by name, as text `Params::set` reads back exactly
-/// ([`shortest`] gives the shortest decimal that reads back as the same float). The
-/// destructuring has no `..`: a new parameter fails to compile here until
-/// it is stored.
+/// ([`shortest`]: the shortest decimal that reads back as the same
+/// float). The destructuring has no `..`: a new parameter fails to
+/// compile here until it is stored.
 fn params_list(p: &Params) -> Vec<(&'static str, String)> {
     let Params {
         title_weight,

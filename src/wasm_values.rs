@@ -46,9 +46,10 @@ pub fn js_string(value: &JsValue) -> Option<String> {
     let mut bytes: Vec<u8> = Vec::new();
     let (mut read, mut written) = (0u32, 0usize);
     while read < units {
-        let rest = units - read;
-        // At least four bytes of room, so a surrogate pair always fits.
-        let room = (rest as usize + rest as usize / 2).max(4);
+        let rest = (units - read) as usize;
+        // The UTF-16 length first, then half as much again of what is
+        // left; at least four bytes, so a surrogate pair always fits.
+        let room = if read == 0 { rest } else { rest + rest / 2 }.max(4);
         bytes.resize(written + room, 0);
         let rest_text = if read == 0 {
             text.clone()
