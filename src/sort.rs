@@ -40,7 +40,10 @@ pub fn smallest_k_of<T>(
     k: usize,
     mut cmp: impl FnMut(&T, &T) -> Ordering,
 ) -> Vec<T> {
-    let mut v = Vec::with_capacity(k.min(items.size_hint().1.unwrap_or(k)));
+    // Room for k, or for every item when fewer are known to come; the
+    // lower bound when the count is unknown (`k` may be `usize::MAX`).
+    let (at_least, at_most) = items.size_hint();
+    let mut v = Vec::with_capacity(k.min(at_most.unwrap_or(at_least)));
     if k == 0 {
         return v;
     }
@@ -156,6 +159,14 @@ mod tests {
             );
         }
         assert!(smallest_k_of(0..10, usize::MAX, Ord::cmp).len() == 10);
+        // No upper bound known and no limit asked: no room reserved for
+        // usize::MAX items.
+        let unbounded = (0..10u32).chain(std::iter::from_fn(|| None));
+        assert_eq!(unbounded.size_hint().1, None);
+        assert_eq!(
+            smallest_k_of(unbounded, usize::MAX, Ord::cmp),
+            (0..10).collect::<Vec<_>>()
+        );
     }
 
     #[test]
