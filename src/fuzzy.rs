@@ -19,7 +19,7 @@ pub const TWO_EDITS_FROM: usize = 8;
 
 /// Letters present, as a bit set: a cheap filter, since one edit changes at
 /// most two bits of it. The vocabulary keeps each word's mask
-/// ([`crate::vocab::Vocabulary::word_masks_of_len`]).
+/// ([`crate::vocab::Vocabulary::words_of_len`]).
 pub fn letter_mask(s: &str) -> u32 {
     s.bytes()
         .filter(u8::is_ascii_lowercase)
@@ -37,14 +37,12 @@ pub fn correct(index: &Index, stem: &str, letters: usize) -> Option<(TermId, usi
     let mask = letter_mask(stem);
     let mut best: Option<(usize, std::cmp::Reverse<usize>, &str, TermId)> = None;
     for l in len.saturating_sub(max_edits)..=len + max_edits {
-        let words = index.vocab.words_of_len(l);
-        let masks = index.vocab.word_masks_of_len(l);
         // A substitution changes at most two bits of the letter mask and
         // no length, an insertion or deletion one bit and one letter, a
         // swap neither: d edits change bits + length difference by at
         // most 2d. So only words within that bound can be close enough.
         let budget = (2 * max_edits).saturating_sub(l.abs_diff(len)) as u32;
-        for (&term, &word_mask) in words.iter().zip(masks) {
+        for &(term, word_mask) in index.vocab.words_of_len(l) {
             if (word_mask ^ mask).count_ones() > budget {
                 continue;
             }

@@ -40,13 +40,11 @@ pub struct Vocabulary {
     arena: String,
     singles: StrMap<TermId>,
     pairs: FxHashMap<u64, TermId>,
-    /// Alphabetic word terms by length in chars, for typo tolerance.
-    words_by_len: Vec<Vec<TermId>>,
-    /// `word_masks_by_len[l][i]`: the letter mask
-    /// ([`crate::fuzzy::letter_mask`]) of `words_by_len[l][i]`, computed
-    /// once here: typo correction tests it for every word of a length, for
+    /// Alphabetic word terms by length in chars, for typo tolerance, each
+    /// with its letter mask ([`crate::fuzzy::letter_mask`]), computed once
+    /// here: typo correction tests it for every word of a length, for
     /// every unknown challenge word, and recomputing it was most of that cost.
-    word_masks_by_len: Vec<Vec<u32>>,
+    words_by_len: Vec<Vec<(TermId, u32)>>,
     /// Ids of single CJK ideographs, by code point from [`CJK_FIRST`]
     /// ([`NO_ID`] until seen): a CJK text gives a term per character
     /// besides its bigrams, over a third of all terms indexed, and an
@@ -122,14 +120,9 @@ impl Vocabulary {
         }
     }
 
-    /// Alphabetic word terms of `chars` characters.
-    pub fn words_of_len(&self, chars: usize) -> &[TermId] {
+    /// Alphabetic word terms of `chars` characters, with their letter masks.
+    pub fn words_of_len(&self, chars: usize) -> &[(TermId, u32)] {
         self.words_by_len.get(chars).map_or(&[], Vec::as_slice)
-    }
-
-    /// The letter masks of [`Vocabulary::words_of_len`], in the same order.
-    pub fn word_masks_of_len(&self, chars: usize) -> &[u32] {
-        self.word_masks_by_len.get(chars).map_or(&[], Vec::as_slice)
     }
 
     /// The id of the single term `text`, added if new.
@@ -184,10 +177,8 @@ impl Vocabulary {
             let len = text.chars().count();
             if self.words_by_len.len() <= len {
                 self.words_by_len.resize(len + 1, Vec::new());
-                self.word_masks_by_len.resize(len + 1, Vec::new());
             }
-            self.words_by_len[len].push(id);
-            self.word_masks_by_len[len].push(crate::fuzzy::letter_mask(text));
+            self.words_by_len[len].push((id, crate::fuzzy::letter_mask(text)));
         }
         id
     }
@@ -268,8 +259,10 @@ mod tests {
         let wing = v.intern_single("wing", TermKind::Word);
         v.intern_single("h100", TermKind::Code);
         v.intern_single("合金", TermKind::Cjk);
-        assert_eq!(v.words_of_len(4), &[wing]);
-        assert_eq!(v.word_masks_of_len(4), &[crate::fuzzy::letter_mask("wing")]);
+        assert_eq!(
+            v.words_of_len(4),
+            &[(wing, crate::fuzzy::letter_mask("wing"))]
+        );
         assert!(v.words_of_len(2).is_empty() && v.words_of_len(99).is_empty());
     }
 }
