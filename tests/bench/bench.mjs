@@ -8,8 +8,9 @@
 // challenges, build_ms, heap_mb, p50_ms, p95_ms (latency over N passes of
 // every challenge, top 100), and ndcg10 / p1 when DATA_DIR has qrels.tsv.
 // For coopmatch, heap_mb is the WASM memory after indexing plus the JS
-// heap growth, and build_ms includes parsing the JSONL text inside WASM
-// (handed over in chunks of 2,000 lines, as the page's worker does).
+// heap growth, and build_ms includes cutting the JSONL text into pieces
+// and parsing it inside WASM (2,000 lines a piece, as the page's worker
+// does, with the worker's own function).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,13 +43,14 @@ async function setup() {
     const mod = await import(path.join(pkg, 'coopmatch.js'));
     const exports = mod.initSync({ module: fs.readFileSync(path.join(pkg, 'coopmatch_bg.wasm')) });
     wasmMemory = () => exports.memory.buffer.byteLength;
+    // The page's worker cuts JSONL into pieces with this function.
+    const { jsonlPieces } = await import(path.join(here, '..', '..', 'www', 'worker.js'));
     return () => {
       const m = new mod.Matcher();
-      // In chunks of 2,000 lines, as the page's worker loads: the text of
-      // one chunk at a time crosses into WASM memory, not the whole file.
-      const lines = profilesText.split('\n');
-      for (let i = 0; i < lines.length; i += 2000) {
-        const report = m.loadProfiles(lines.slice(i, i + 2000).join('\n'), 'jsonl');
+      // In pieces of 2,000 lines, as the page's worker loads: the text of
+      // one piece at a time crosses into WASM memory, not the whole file.
+      for (const piece of jsonlPieces(profilesText, 2000)) {
+        const report = m.loadProfilesChunk(piece.data, 'jsonl', piece.lineOffset);
         if (report.errors.some(e => !e.loaded)) throw new Error(`rows rejected: ${JSON.stringify(report.errors[0])}`);
       }
       const options = { top: 100, explain: false, profile: false };
