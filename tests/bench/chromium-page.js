@@ -1,5 +1,6 @@
 // The Node benchmark's coopmatch workload, in the browser: load the corpus
-// (in pieces of 2,000 lines, cut as the page's worker cuts them), then every challenge 3 times, top 100.
+// (in pieces of 2,000 lines, cut as the page's worker cuts them), then
+// every challenge 3 times, top 100.
 // Reports through window.benchResult for tests/bench/chromium.mjs.
 import init, { Matcher } from '../../www/pkg/coopmatch.js';
 import { jsonlPieces } from '../../www/worker.js';
