@@ -46,7 +46,8 @@ const DEFAULT_CHUNK = 2000;
  * memory of the whole rather than copying it.
  */
 export function jsonlPieces(text, chunk) {
-  const size = Math.max(1, Math.floor(chunk));
+  // A size that is not a number would take no line per piece and never end.
+  const size = Math.max(1, Math.floor(chunk) || 1);
   const out = [];
   let start = 0;
   let lines = 0;

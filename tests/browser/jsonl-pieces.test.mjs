@@ -35,6 +35,10 @@ test('empty text is one empty piece, as splitting gives', () => {
 test('a chunk size that is not a positive whole number counts as at least 1', () => {
   assert.deepEqual(jsonlPieces('a\nb', 0.5), bySplitting('a\nb', 1));
   assert.deepEqual(jsonlPieces('a\nb\nc', 2.7), bySplitting('a\nb\nc', 2));
+  // Not a number at all: one line a piece, not a loop that never ends.
+  assert.deepEqual(jsonlPieces('a\nb', NaN), bySplitting('a\nb', 1));
+  assert.deepEqual(jsonlPieces('a\nb', undefined), bySplitting('a\nb', 1));
+  assert.deepEqual(jsonlPieces('a\nb\nc', Infinity), bySplitting('a\nb\nc', 3));
 });
 
 test('same pieces as splitting on 20,000 random texts', () => {
