@@ -10,9 +10,10 @@
 //! of an edited spreadsheet would expect).
 
 use crate::error::{Error, Result};
+use crate::json::{self, Json};
 use crate::model::{limits, Challenge, Profile};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// Largest text accepted by one import, in bytes: 64 MB holds well over
 /// 100,000 profiles; beyond it the browser tab itself is at risk.
@@ -97,12 +98,12 @@ impl<T> Imported<T> {
 
 /// A record type the importer can build from a JSON object.
 pub trait Record: Sized {
-    fn from_json(v: &Value) -> Result<Self>;
+    fn from_json(v: &Json) -> Result<Self>;
     fn id(&self) -> &str;
 }
 
 impl Record for Profile {
-    fn from_json(v: &Value) -> Result<Self> {
+    fn from_json(v: &Json) -> Result<Self> {
         Profile::from_json(v)
     }
     fn id(&self) -> &str {
@@ -111,7 +112,7 @@ impl Record for Profile {
 }
 
 impl Record for Challenge {
-    fn from_json(v: &Value) -> Result<Self> {
+    fn from_json(v: &Json) -> Result<Self> {
         Challenge::from_json(v)
     }
     fn id(&self) -> &str {
@@ -134,7 +135,7 @@ pub fn read_challenges(text: &str, format: Option<Format>) -> Result<Imported<Ch
 }
 
 /// Reads records from already-parsed JSON values (the WASM layer's JS arrays).
-pub fn from_values<T: Record>(values: &[Value]) -> Imported<T> {
+pub fn from_values<T: Record>(values: &[Json]) -> Imported<T> {
     let mut acc = Accumulator::default();
     for (i, v) in values.iter().enumerate() {
         acc.push(i + 1, T::from_json(v), v);
@@ -153,20 +154,15 @@ pub fn read<T: Record>(text: &str, format: Option<Format>) -> Result<Imported<T>
     let text = strip_bom(text);
     match format.unwrap_or_else(|| Format::detect(text)) {
         Format::Json => {
-            let value: Value = serde_json::from_str(text)
-                .map_err(|e| Error::parse(format!("not valid JSON: {e}")))?;
+            let value =
+                json::parse(text).map_err(|e| Error::parse(format!("not valid JSON: {e}")))?;
             match value {
-                Value::Array(items) => Ok(from_values(&items)),
+                Json::Array(items) => Ok(from_values(&items)),
                 // A single object is a one-record file.
-                Value::Object(_) => Ok(from_values(std::slice::from_ref(&value))),
+                Json::Object(_) => Ok(from_values(std::slice::from_ref(&value))),
                 other => Err(Error::parse(format!(
                     "expected a JSON array of records, got {}",
-                    match other {
-                        Value::String(_) => "a string",
-                        Value::Number(_) => "a number",
-                        Value::Bool(_) => "a boolean",
-                        _ => "null",
-                    }
+                    other.type_name()
                 ))),
             }
         }
@@ -199,7 +195,7 @@ impl<T> Default for Accumulator<T> {
 }
 
 impl<T: Record> Accumulator<T> {
-    fn push(&mut self, line: usize, record: Result<T>, source: &Value) {
+    fn push(&mut self, line: usize, record: Result<T>, source: &Json) {
         self.rows += 1;
         match record {
             Ok(r) => {
@@ -227,10 +223,10 @@ impl<T: Record> Accumulator<T> {
         }
     }
 
-    fn reject(&mut self, line: usize, e: &Error, id: Option<&Value>) {
+    fn reject(&mut self, line: usize, e: &Error, id: Option<&Json>) {
         let id = match id {
-            Some(Value::String(s)) => Some(crate::model::truncate(s, 60)),
-            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(Json::String(s)) => Some(crate::model::truncate(s, 60)),
+            Some(Json::Number(n)) => Some(n.to_string()),
             _ => None,
         };
         self.errors.push(RowError {
@@ -260,7 +256,7 @@ fn read_jsonl<T: Record>(text: &str) -> Imported<T> {
         if trimmed.is_empty() {
             continue;
         }
-        match serde_json::from_str::<Value>(trimmed) {
+        match json::parse(trimmed) {
             Ok(v) => acc.push(line_no, T::from_json(&v), &v),
             Err(e) => {
                 acc.rows += 1;
@@ -388,7 +384,7 @@ fn read_csv<T: Record>(text: &str) -> Result<Imported<T>> {
                 .iter()
                 .position(|c| c == "id")
                 .and_then(|i| cells.get(i))
-                .map(|s| Value::String(s.clone()));
+                .map(|s| Json::string(s.as_str()));
             acc.reject(
                 line,
                 &Error::parse(format!(
@@ -409,50 +405,44 @@ fn read_csv<T: Record>(text: &str) -> Result<Imported<T>> {
 /// One CSV row as a batch-format JSON object: `keywords` split on `;`,
 /// `licence.fee` nested, `workN_title`/`workN_abstract`/`workN_year`
 /// gathered into `works` (and a `works` cell of `;`-separated titles).
-fn csv_row_to_json(columns: &[String], cells: &[String]) -> Value {
-    let mut obj = Map::new();
-    let mut works: std::collections::BTreeMap<usize, Map<String, Value>> = Default::default();
-    let mut licence = Map::new();
+fn csv_row_to_json<'a>(columns: &'a [String], cells: &'a [String]) -> Json<'a> {
+    let text = |s: &'a str| Json::String(Cow::Borrowed(s));
+    let mut obj = Vec::new();
+    // Works by their column number; the titles of a `works` cell go first.
+    let mut works: std::collections::BTreeMap<usize, Vec<(Cow<'a, str>, Json<'a>)>> =
+        Default::default();
+    let mut titles = Vec::new();
+    let mut licence = Vec::new();
     for (col, cell) in columns.iter().zip(cells) {
         let cell = cell.trim();
         if cell.is_empty() {
             continue;
         }
         if let Some(rest) = col.strip_prefix("licence.") {
-            licence.insert(rest.to_string(), Value::String(cell.into()));
+            licence.push((Cow::Borrowed(rest), text(cell)));
         } else if let Some((n, field)) = work_column(col) {
             works
                 .entry(n)
                 .or_default()
-                .insert(field.to_string(), Value::String(cell.into()));
+                .push((Cow::Borrowed(field), text(cell)));
         } else if col == "works" {
-            let titles = crate::model::split_list(cell)
+            titles = crate::model::split_list(cell)
                 .into_iter()
-                .map(Value::String)
-                .collect::<Vec<_>>();
-            works.insert(
-                0,
-                Map::from_iter([("titles".to_string(), Value::Array(titles))]),
-            );
+                .map(Json::string)
+                .collect();
         } else {
-            obj.insert(col.clone(), Value::String(cell.into()));
+            obj.push((Cow::Borrowed(col.as_str()), text(cell)));
         }
     }
-    let mut list = Vec::new();
-    for (_, mut w) in works {
-        if let Some(Value::Array(titles)) = w.remove("titles") {
-            list.extend(titles);
-        } else {
-            list.push(Value::Object(w));
-        }
-    }
+    let mut list = titles;
+    list.extend(works.into_values().map(Json::Object));
     if !list.is_empty() {
-        obj.insert("works".into(), Value::Array(list));
+        obj.push((Cow::Borrowed("works"), Json::Array(list)));
     }
     if !licence.is_empty() {
-        obj.insert("licence".into(), Value::Object(licence));
+        obj.push((Cow::Borrowed("licence"), Json::Object(licence)));
     }
-    Value::Object(obj)
+    Json::Object(obj)
 }
 
 /// `work3_title` → (3, "title"); numbers up to the works limit.

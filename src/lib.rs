@@ -5,6 +5,7 @@ pub mod explain;
 pub mod fuzzy;
 pub mod import;
 pub mod index;
+pub mod json;
 pub mod matcher;
 pub mod model;
 pub mod params;

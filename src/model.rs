@@ -1,7 +1,7 @@
 //! The records the matcher works on: research profiles (with their works)
 //! and enterprise challenges, as in `batch-format.md`.
 //!
-//! Records are read from `serde_json::Value` by hand rather than by derive,
+//! Records are read from a [`Json`] tree by hand rather than by derive,
 //! so that every error names the record and the field ("profile `p7`: field
 //! `keywords` must be a list of strings, got a number") instead of a column
 //! number. Unknown fields are ignored. Both importers (JSON/JSONL and CSV)
@@ -9,8 +9,8 @@
 //! [`Challenge::from_json`].
 
 use crate::error::{Error, Result};
+use crate::json::Json;
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 /// Limits on one record, each with its reason. Beyond a limit the record is
 /// refused with a message naming the limit, rather than slowing everyone down.
@@ -146,30 +146,22 @@ impl Challenge {
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// Reads fields out of one JSON object, naming the record in every error.
-struct Fields<'a> {
-    obj: &'a Map<String, Value>,
+struct Fields<'a, 'text> {
+    obj: &'a Json<'text>,
     /// What the record is (`profile`, `challenge`), for error messages.
     noun: &'static str,
 }
 
-impl<'a> Fields<'a> {
-    fn new(v: &'a Value, noun: &'static str) -> Result<Self> {
-        let obj = v.as_object().ok_or_else(|| {
-            Error::parse(format!("a {noun} must be an object, got {}", type_name(v)))
-        })?;
-        Ok(Fields { obj, noun })
+impl<'a, 'text> Fields<'a, 'text> {
+    fn new(v: &'a Json<'text>, noun: &'static str) -> Result<Self> {
+        if !matches!(v, Json::Object(_)) {
+            return Err(Error::parse(format!(
+                "a {noun} must be an object, got {}",
+                v.type_name()
+            )));
+        }
+        Ok(Fields { obj: v, noun })
     }
 
     /// The record as errors name it: `profile `p17``. Made only when an
@@ -177,8 +169,8 @@ impl<'a> Fields<'a> {
     fn what(&self) -> String {
         let noun = self.noun;
         match self.obj.get("id") {
-            Some(Value::String(s)) => format!("{noun} `{}`", truncate(s, 60)),
-            Some(Value::Number(n)) => format!("{noun} `{n}`"),
+            Some(Json::String(s)) => format!("{noun} `{}`", truncate(s, 60)),
+            Some(Json::Number(n)) => format!("{noun} `{n}`"),
             _ => noun.to_string(),
         }
     }
@@ -191,11 +183,11 @@ impl<'a> Fields<'a> {
     /// exports often turn ids into numbers).
     fn id(&self) -> Result<String> {
         let id = match self.obj.get("id") {
-            None | Some(Value::Null) => return Err(self.err("id", "is missing")),
-            Some(Value::String(s)) => s.trim().to_string(),
-            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
+            None | Some(Json::Null) => return Err(self.err("id", "is missing")),
+            Some(Json::String(s)) => s.trim().to_string(),
+            Some(Json::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
             Some(other) => {
-                return Err(self.err("id", format!("must be a string, got {}", type_name(other))))
+                return Err(self.err("id", format!("must be a string, got {}", other.type_name())))
             }
         };
         if id.is_empty() {
@@ -216,27 +208,27 @@ impl<'a> Fields<'a> {
 
     fn list(&self, field: &str) -> Result<Vec<String>> {
         let list = match self.obj.get(field) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::String(s)) => split_list(s),
-            Some(Value::Array(items)) => {
+            None | Some(Json::Null) => Vec::new(),
+            Some(Json::String(s)) => split_list(s),
+            Some(Json::Array(items)) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     match item {
-                        Value::String(s) => {
+                        Json::String(s) => {
                             let s = s.trim();
                             if !s.is_empty() {
                                 out.push(s.to_string());
                             }
                         }
-                        Value::Number(n) => out.push(n.to_string()),
-                        Value::Null => {}
+                        Json::Number(n) => out.push(n.to_string()),
+                        Json::Null => {}
                         other => {
                             return Err(self.err(
                                 field,
                                 format!(
                                     "item {} must be a string, got {}",
                                     i + 1,
-                                    type_name(other)
+                                    other.type_name()
                                 ),
                             ))
                         }
@@ -247,7 +239,7 @@ impl<'a> Fields<'a> {
             Some(other) => {
                 return Err(self.err(
                     field,
-                    format!("must be a list of strings, got {}", type_name(other)),
+                    format!("must be a list of strings, got {}", other.type_name()),
                 ))
             }
         };
@@ -273,12 +265,12 @@ fn too_long_message() -> String {
 }
 
 /// Text of an optional string field; numbers are accepted as their digits.
-fn text_value(v: Option<&Value>) -> std::result::Result<String, String> {
+fn text_value(v: Option<&Json>) -> std::result::Result<String, String> {
     let s = match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.trim().to_string(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(other) => return Err(format!("must be a string, got {}", type_name(other))),
+        None | Some(Json::Null) => String::new(),
+        Some(Json::String(s)) => s.trim().to_string(),
+        Some(Json::Number(n)) => n.to_string(),
+        Some(other) => return Err(format!("must be a string, got {}", other.type_name())),
     };
     if s.len() > limits::MAX_FIELD_BYTES {
         return Err(too_long_message());
@@ -305,34 +297,26 @@ pub(crate) fn truncate(s: &str, max_chars: usize) -> String {
 }
 
 impl Work {
-    fn from_json(v: &Value, fields: &Fields, index: usize) -> Result<Work> {
+    fn from_json(v: &Json, fields: &Fields, index: usize) -> Result<Work> {
         // Named only when there is an error to report.
         let field = || format!("works[{index}]");
         match v {
             // A bare string is a title: lists of paper titles are common.
-            Value::String(s) => Ok(Work {
+            Json::String(_) => Ok(Work {
                 title: text_value(Some(v)).map_err(|m| fields.err(&field(), m))?,
                 abstract_text: String::new(),
                 year: None,
-            })
-            .map(|w| Work {
-                title: if w.title.is_empty() {
-                    s.trim().to_string()
-                } else {
-                    w.title
-                },
-                ..w
             }),
-            Value::Object(obj) => {
+            Json::Object(_) => {
                 let get = |name: &str| {
-                    text_value(obj.get(name))
+                    text_value(v.get(name))
                         .map_err(|m| fields.err(&format!("{}.{name}", field()), m))
                 };
-                let year = match obj.get("year") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::Number(n)) => n.as_i64().and_then(|y| i32::try_from(y).ok()),
-                    Some(Value::String(s)) if s.trim().is_empty() => None,
-                    Some(Value::String(s)) => Some(s.trim().parse::<i32>().map_err(|_| {
+                let year = match v.get("year") {
+                    None | Some(Json::Null) => None,
+                    Some(Json::Number(n)) => n.as_i64().and_then(|y| i32::try_from(y).ok()),
+                    Some(Json::String(s)) if s.trim().is_empty() => None,
+                    Some(Json::String(s)) => Some(s.trim().parse::<i32>().map_err(|_| {
                         fields.err(
                             &format!("{}.year", field()),
                             format!("must be a year, got `{}`", truncate(s, 20)),
@@ -341,7 +325,7 @@ impl Work {
                     Some(other) => {
                         return Err(fields.err(
                             &format!("{}.year", field()),
-                            format!("must be a number, got {}", type_name(other)),
+                            format!("must be a number, got {}", other.type_name()),
                         ))
                     }
                 };
@@ -355,7 +339,7 @@ impl Work {
                 &field(),
                 format!(
                     "must be an object with title and abstract, got {}",
-                    type_name(other)
+                    other.type_name()
                 ),
             )),
         }
@@ -369,13 +353,13 @@ impl Work {
 
 impl Profile {
     /// Reads a profile from a JSON object in the batch format.
-    pub fn from_json(v: &Value) -> Result<Profile> {
+    pub fn from_json(v: &Json) -> Result<Profile> {
         let f = Fields::new(v, "profile")?;
         let id = f.id()?;
         let kind = match f.obj.get("kind") {
-            None | Some(Value::Null) => Kind::Expert,
-            Some(Value::String(s)) if s.trim().is_empty() => Kind::Expert,
-            Some(Value::String(s)) => Kind::parse(s).ok_or_else(|| {
+            None | Some(Json::Null) => Kind::Expert,
+            Some(Json::String(s)) if s.trim().is_empty() => Kind::Expert,
+            Some(Json::String(s)) => Kind::parse(s).ok_or_else(|| {
                 f.err(
                     "kind",
                     format!(
@@ -387,13 +371,13 @@ impl Profile {
             Some(other) => {
                 return Err(f.err(
                     "kind",
-                    format!("must be a string, got {}", type_name(other)),
+                    format!("must be a string, got {}", other.type_name()),
                 ))
             }
         };
         let works = match f.obj.get("works") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => {
+            None | Some(Json::Null) => Vec::new(),
+            Some(Json::Array(items)) => {
                 if items.len() > limits::MAX_WORKS {
                     return Err(f.err(
                         "works",
@@ -410,28 +394,31 @@ impl Profile {
                 works
             }
             Some(other) => {
-                return Err(f.err("works", format!("must be a list, got {}", type_name(other))))
+                return Err(f.err(
+                    "works",
+                    format!("must be a list, got {}", other.type_name()),
+                ))
             }
         };
         let licence = match f.obj.get("licence").or_else(|| f.obj.get("license")) {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(obj)) => {
+            None | Some(Json::Null) => None,
+            Some(licence @ Json::Object(_)) => {
                 let get = |name: &str| {
-                    text_value(obj.get(name)).map_err(|m| f.err(&format!("licence.{name}"), m))
+                    text_value(licence.get(name)).map_err(|m| f.err(&format!("licence.{name}"), m))
                 };
                 Some(Licence {
                     fee: get("fee")?,
                     terms: get("terms")?,
                 })
             }
-            Some(Value::String(s)) => Some(Licence {
+            Some(Json::String(s)) => Some(Licence {
                 fee: String::new(),
                 terms: s.trim().to_string(),
             }),
             Some(other) => {
                 return Err(f.err(
                     "licence",
-                    format!("must be an object, got {}", type_name(other)),
+                    format!("must be an object, got {}", other.type_name()),
                 ))
             }
         };
@@ -454,7 +441,7 @@ impl Profile {
 
 impl Challenge {
     /// Reads a challenge from a JSON object in the batch format.
-    pub fn from_json(v: &Value) -> Result<Challenge> {
+    pub fn from_json(v: &Json) -> Result<Challenge> {
         let f = Fields::new(v, "challenge")?;
         let c = Challenge {
             id: f.id()?,
@@ -477,9 +464,18 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Reads a record from JSON text, as the importers do.
+    fn profile(v: serde_json::Value) -> Result<Profile> {
+        Profile::from_json(&crate::json::parse(&v.to_string()).unwrap())
+    }
+
+    fn challenge(v: serde_json::Value) -> Result<Challenge> {
+        Challenge::from_json(&crate::json::parse(&v.to_string()).unwrap())
+    }
+
     #[test]
     fn profile_reads_every_field_and_ignores_unknown_ones() {
-        let p = Profile::from_json(&json!({
+        let p = profile(json!({
             "id": "p17", "kind": "patent", "name": "一种钛合金", "institution": "X大学",
             "discipline": "材料", "region": "江苏", "keywords": ["钛合金", "增材制造"],
             "summary": "s", "works": [{"title": "t", "abstract": "a", "year": 2023}],
@@ -496,47 +492,46 @@ mod tests {
 
     #[test]
     fn missing_id_is_an_error_naming_the_field() {
-        let e = Profile::from_json(&json!({"name": "x"})).unwrap_err();
+        let e = profile(json!({"name": "x"})).unwrap_err();
         assert_eq!(e.to_string(), "profile: field `id` is missing");
     }
 
     #[test]
     fn wrong_type_names_record_and_field() {
-        let e = Profile::from_json(&json!({"id": "p7", "keywords": 5})).unwrap_err();
+        let e = profile(json!({"id": "p7", "keywords": 5})).unwrap_err();
         assert_eq!(
             e.to_string(),
             "profile `p7`: field `keywords` must be a list of strings, got a number"
         );
-        let e = Profile::from_json(&json!({"id": "p7", "works": [{"title": ["x"]}]})).unwrap_err();
+        let e = profile(json!({"id": "p7", "works": [{"title": ["x"]}]})).unwrap_err();
         assert!(e.to_string().contains("works[0].title"), "{e}");
     }
 
     #[test]
     fn numeric_ids_and_keyword_strings_are_accepted() {
-        let p = Profile::from_json(&json!({"id": 42, "keywords": "a; b；c、d"})).unwrap();
+        let p = profile(json!({"id": 42, "keywords": "a; b；c、d"})).unwrap();
         assert_eq!(p.id, "42");
         assert_eq!(p.keywords, vec!["a", "b", "c", "d"]);
     }
 
     #[test]
     fn unknown_kind_is_rejected_but_chinese_names_work() {
-        assert!(Profile::from_json(&json!({"id": "a", "kind": "robot"})).is_err());
-        let p = Profile::from_json(&json!({"id": "a", "kind": "实验室"})).unwrap();
+        assert!(profile(json!({"id": "a", "kind": "robot"})).is_err());
+        let p = profile(json!({"id": "a", "kind": "实验室"})).unwrap();
         assert_eq!(p.kind, Kind::Lab);
     }
 
     #[test]
     fn challenge_needs_text() {
-        assert!(Challenge::from_json(&json!({"id": "c1"})).is_err());
-        let c =
-            Challenge::from_json(&json!({"id": "c1", "description": "需要 5G 基站散热"})).unwrap();
+        assert!(challenge(json!({"id": "c1"})).is_err());
+        let c = challenge(json!({"id": "c1", "description": "需要 5G 基站散热"})).unwrap();
         assert_eq!(c.description, "需要 5G 基站散热");
     }
 
     #[test]
     fn oversized_field_names_the_limit() {
         let big = "a".repeat(limits::MAX_FIELD_BYTES + 1);
-        let e = Profile::from_json(&json!({"id": "a", "summary": big})).unwrap_err();
+        let e = profile(json!({"id": "a", "summary": big})).unwrap_err();
         assert!(e.to_string().contains("limit of 200000 bytes"), "{e}");
     }
 

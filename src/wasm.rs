@@ -7,14 +7,14 @@
 
 use crate::event;
 use crate::import::{self, Format, Imported};
+use crate::json::{self, Json};
 use crate::matcher::{MatchOptions, Matcher as CoreMatcher};
 use crate::model::{Challenge, Profile};
 use crate::params::Params;
 use crate::store::Loader;
 use crate::view::{ChallengeMatchView, FacetsView, MatchView, OffsetUnit};
-use crate::wasm_values::{js_error, js_string, to_js, to_json};
+use crate::wasm_values::{js_error, js_string, json_text, to_js, to_json};
 use serde::Serialize;
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -101,11 +101,15 @@ fn records<T: import::Record>(
     if let Some(text) = js_string(&data) {
         return import::read(&text, format(format_name)?).map_err(js_error);
     }
-    match to_json(data, "data")? {
-        Value::Array(items) => Ok(import::from_values(&items)),
-        _ => Err(JsError::new(
-            "data must be text (JSON, JSONL or CSV) or an array of objects",
-        )),
+    let not_records =
+        || JsError::new("data must be text (JSON, JSONL or CSV) or an array of objects");
+    if data.is_undefined() || data.is_null() {
+        return Err(not_records());
+    }
+    let text = json_text(&data, "data")?;
+    match json::parse(&text).map_err(|e| JsError::new(&format!("data: {e}")))? {
+        Json::Array(items) => Ok(import::from_values(&items)),
+        _ => Err(not_records()),
     }
 }
 
@@ -113,10 +117,15 @@ fn challenge(value: JsValue) -> Result<Challenge, JsError> {
     if let Some(text) = value.as_string() {
         return Ok(Challenge::from_text("challenge", &text));
     }
-    let mut v = to_json(value, "challenge")?;
-    if let Value::Object(obj) = &mut v {
-        obj.entry("id")
-            .or_insert_with(|| Value::String("challenge".into()));
+    if value.is_undefined() || value.is_null() {
+        return Challenge::from_json(&Json::Null).map_err(js_error);
+    }
+    let text = json_text(&value, "challenge")?;
+    let mut v = json::parse(&text).map_err(|e| JsError::new(&format!("challenge: {e}")))?;
+    if let Json::Object(fields) = &mut v {
+        if !fields.iter().any(|(k, _)| k == "id") {
+            fields.push(("id".into(), Json::string("challenge")));
+        }
     }
     Challenge::from_json(&v).map_err(js_error)
 }
