@@ -513,6 +513,23 @@ mod tests {
     }
 
     #[test]
+    fn csv_titles_cell_comes_before_numbered_works_and_later_columns_win() {
+        let text = "id,work2_title,licence_fee,works,name,work1_title,许可条件,name\n\
+                    p1,Second,1万元,A；B,Old,First,非独占,New\n";
+        let got = read_profiles(text, None).unwrap();
+        assert!(got.errors.is_empty(), "{:?}", got.errors);
+        let p = &got.records[0];
+        let titles: Vec<_> = p.works.iter().map(|w| w.title.as_str()).collect();
+        assert_eq!(titles, ["A", "B", "First", "Second"]);
+        assert_eq!(p.name, "New");
+        let licence = p.licence.as_ref().unwrap();
+        assert_eq!(
+            (licence.fee.as_str(), licence.terms.as_str()),
+            ("1万元", "非独占")
+        );
+    }
+
+    #[test]
     fn csv_works_columns_become_works() {
         let text = "id,work1_title,work1_abstract,work1_year,work2_title\np1,T1,A1,2021,T2\n";
         let p = &read_profiles(text, None).unwrap().records[0];

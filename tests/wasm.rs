@@ -116,6 +116,32 @@ fn objects_load_and_reverse_view_ranks_challenges() {
 }
 
 #[wasm_bindgen_test]
+fn a_challenge_object_needs_no_id_and_data_must_be_records() {
+    let mut m = WasmMatcher::new(JsValue::UNDEFINED).unwrap();
+    // An escaped quote in an object's text arrives unescaped.
+    let data = options(r#"[{"id":"x","name":"Li \"GaN\" Lab","keywords":["GaN amplifier"]}]"#);
+    m.load_profiles(data, None).unwrap();
+    let profiles: Array = m.profiles().unwrap().unchecked_into();
+    assert_eq!(
+        get(&profiles.get(0), "name").as_string().unwrap(),
+        "Li \"GaN\" Lab"
+    );
+    let results: Array = m
+        .match_challenge(
+            options(r#"{"description":"GaN amplifier"}"#),
+            JsValue::UNDEFINED,
+        )
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(results.length(), 1);
+    for not_records in [JsValue::NULL, JsValue::UNDEFINED, options(r#"{"id":"x"}"#)] {
+        let e = m.load_profiles(not_records, None).unwrap_err();
+        let message = get(&JsValue::from(e), "message").as_string().unwrap();
+        assert!(message.starts_with("data must be text"), "{message}");
+    }
+}
+
+#[wasm_bindgen_test]
 fn bad_input_throws_instead_of_crashing() {
     assert!(WasmMatcher::new(options(r#"{"b":7}"#)).is_err());
     let mut m = WasmMatcher::new(JsValue::UNDEFINED).unwrap();
