@@ -107,10 +107,15 @@ fn records<T: import::Record>(
         return Err(not_records());
     }
     let text = json_text(&data, "data")?;
-    match json::parse(&text).map_err(|e| JsError::new(&format!("data: {e}")))? {
+    match parse_json(&text, "data")? {
         Json::Array(items) => Ok(import::from_values(&items)),
         _ => Err(not_records()),
     }
+}
+
+/// JSON text from a JS value ([`json_text`]) as a tree borrowing the text.
+fn parse_json<'t>(text: &'t str, what: &str) -> Result<Json<'t>, JsError> {
+    json::parse(text).map_err(|e| JsError::new(&format!("{what}: {e}")))
 }
 
 fn challenge(value: JsValue) -> Result<Challenge, JsError> {
@@ -121,7 +126,7 @@ fn challenge(value: JsValue) -> Result<Challenge, JsError> {
         return Challenge::from_json(&Json::Null).map_err(js_error);
     }
     let text = json_text(&value, "challenge")?;
-    let mut v = json::parse(&text).map_err(|e| JsError::new(&format!("challenge: {e}")))?;
+    let mut v = parse_json(&text, "challenge")?;
     if let Json::Object(fields) = &mut v {
         if !fields.iter().any(|(k, _)| k == "id") {
             fields.push(("id".into(), Json::string("challenge")));
