@@ -384,7 +384,7 @@ fn read_csv<T: Record>(text: &str) -> Result<Imported<T>> {
                 .iter()
                 .position(|c| c == "id")
                 .and_then(|i| cells.get(i))
-                .map(|s| Json::string(s.as_str()));
+                .map(|s| Json::String(Cow::Borrowed(s)));
             acc.reject(
                 line,
                 &Error::parse(format!(

@@ -127,8 +127,8 @@ fn challenge(value: JsValue) -> Result<Challenge, JsError> {
     }
     let text = json_text(&value, "challenge")?;
     let mut v = parse_json(&text, "challenge")?;
-    if let Json::Object(fields) = &mut v {
-        if !fields.iter().any(|(k, _)| k == "id") {
+    if v.get("id").is_none() {
+        if let Json::Object(fields) = &mut v {
             fields.push(("id".into(), Json::string("challenge")));
         }
     }
