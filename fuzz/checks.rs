@@ -26,9 +26,9 @@
 
 use coopmatch::import::{self, Format, Imported};
 use coopmatch::model::limits;
-use coopmatch::schedule::{self, Candidate, Event, Party};
 use coopmatch::text::Analyzer;
 use coopmatch::{Challenge, Kind, MatchOptions, Matcher, Params, Profile, Work};
+use coopmatch_event::{self as schedule, Candidate, Event, Party};
 
 /// Tokens have offsets on char boundaries inside the text, non-empty terms,
 /// and the same text analysed again (after another one, with warm caches)

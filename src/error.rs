@@ -97,6 +97,21 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The scheduler's errors have the same kinds as the engine's.
+impl From<coopmatch_event::Error> for Error {
+    fn from(e: coopmatch_event::Error) -> Self {
+        use coopmatch_event::ErrorKind as Event;
+        let kind = match e.kind() {
+            Event::Parse => ErrorKind::Parse,
+            Event::Invalid => ErrorKind::Invalid,
+            Event::Parameter => ErrorKind::Parameter,
+            Event::NotFound => ErrorKind::NotFound,
+            Event::Limit => ErrorKind::Limit,
+        };
+        Error::new(kind, e.message())
+    }
+}
+
 pub type Result<T> = std::result::Result<T, Error>;
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 use crate::error::Result;
 use crate::matcher::Matcher;
 use crate::model::Challenge;
-use crate::schedule::{self, Candidate, Event, Party, Schedule, Side};
+use coopmatch_event::{self as schedule, Candidate, Event, Party, Schedule, Side};
 use std::collections::BTreeMap;
 
 /// Topics listed per meeting.

@@ -454,21 +454,6 @@ fn work_column(col: &str) -> Option<(usize, &str)> {
         .then_some((n, field))
 }
 
-/// Writes one CSV cell: quoted when needed, and with a leading `'` when it
-/// would otherwise start a spreadsheet formula (`=`, `+`, `-`, `@`, tab, CR).
-pub fn csv_cell(value: &str) -> String {
-    let mut v = String::with_capacity(value.len() + 2);
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        v.push('\'');
-    }
-    v.push_str(value);
-    if v.contains([',', '"', '\n', '\r', ';']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,13 +580,5 @@ mod tests {
             read_profiles("[{\"id\":1}, 5]", None).unwrap().errors[0].line,
             2
         );
-    }
-
-    #[test]
-    fn csv_cell_neutralises_formulas_and_quotes() {
-        assert_eq!(csv_cell("=1+1"), "'=1+1");
-        assert_eq!(csv_cell("-2"), "'-2");
-        assert_eq!(csv_cell("a,\"b\""), "\"a,\"\"b\"\"\"");
-        assert_eq!(csv_cell("钛合金"), "钛合金");
     }
 }

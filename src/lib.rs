@@ -10,7 +10,6 @@ pub mod matcher;
 pub mod model;
 pub mod params;
 pub mod postings;
-pub mod schedule;
 pub mod score;
 pub mod sort;
 pub mod store;
@@ -23,10 +22,3 @@ pub use error::{Error, ErrorKind, Result};
 pub use matcher::{Filter, Match, MatchOptions, Matcher};
 pub use model::{Challenge, Kind, Profile, Work};
 pub use params::Params;
-
-#[cfg(all(target_arch = "wasm32", not(feature = "wasm-scheduler")))]
-pub mod wasm;
-#[cfg(all(target_arch = "wasm32", feature = "wasm-scheduler"))]
-pub mod wasm_scheduler;
-#[cfg(target_arch = "wasm32")]
-mod wasm_values;

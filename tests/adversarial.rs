@@ -63,9 +63,9 @@ fn fuzz_corpus_index() {
 
 use coopmatch::import::{read_challenges, read_profiles, Format, MAX_IMPORT_BYTES};
 use coopmatch::model::limits;
-use coopmatch::schedule::Event;
 use coopmatch::text::Analyzer;
 use coopmatch::{Challenge, ErrorKind, MatchOptions, Matcher, Params, Profile};
+use coopmatch_event::Event;
 use std::time::{Duration, Instant};
 
 const MB: usize = 1 << 20;
@@ -597,9 +597,9 @@ fn event_limits_are_errors_naming_them() {
         )
         .unwrap()
     };
-    let parties = |p: &str, n: usize| -> Vec<coopmatch::schedule::Party> {
+    let parties = |p: &str, n: usize| -> Vec<coopmatch_event::Party> {
         (0..n)
-            .map(|i| coopmatch::schedule::Party {
+            .map(|i| coopmatch_event::Party {
                 id: format!("{p}{i}"),
                 name: String::new(),
                 institution: String::new(),
@@ -625,7 +625,7 @@ fn event_limits_are_errors_naming_them() {
         ),
     ] {
         let ev = Event::from_json(&event).unwrap();
-        let err = coopmatch::schedule::plan(&ev, &e, &p, &[]).unwrap_err();
+        let err = coopmatch_event::plan(&ev, &e, &p, &[]).unwrap_err();
         assert!(err.message().contains(needle), "{event}: {err}");
     }
     for bad in [
@@ -638,7 +638,7 @@ fn event_limits_are_errors_naming_them() {
     ] {
         assert_eq!(
             Event::from_json(bad).unwrap_err().kind(),
-            ErrorKind::Parse,
+            coopmatch_event::ErrorKind::Parse,
             "{bad}"
         );
     }

@@ -11,9 +11,9 @@
 
 use coopmatch::event::plan_event;
 use coopmatch::import::{self, Format, Imported, Record};
-use coopmatch::schedule::{agenda_csv, timetable_csv, Event};
 use coopmatch::view::{round_score, ExplanationView, OffsetUnit};
 use coopmatch::{Error, MatchOptions, Matcher, Params, Profile};
+use coopmatch_event::{agenda_csv, timetable_csv, Event};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -130,7 +130,7 @@ fn schedule(mut args: Args) -> Result<(), Error> {
     let event_text = std::fs::read_to_string(&event_path).map_err(|e| {
         Error::new(coopmatch::ErrorKind::Io, format!("cannot read: {e}")).context(&event_path)
     })?;
-    let event = Event::from_json(&event_text).map_err(|e| e.context(&event_path))?;
+    let event = Event::from_json(&event_text).map_err(|e| Error::from(e).context(&event_path))?;
     let mut matcher = Matcher::new(params)?;
     for profiles in read_profiles_in_pieces(&profiles_path, strict)? {
         matcher.add_profiles(profiles);
@@ -140,7 +140,7 @@ fn schedule(mut args: Args) -> Result<(), Error> {
     let text = match (csv, agenda) {
         (_, Some(id)) => agenda_csv(&plan, &id)?,
         (true, None) => timetable_csv(&plan),
-        (false, None) => coopmatch::schedule::to_json(&plan)?,
+        (false, None) => coopmatch_event::to_json(&plan)?,
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes()).map_err(io_error)?;

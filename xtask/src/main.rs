@@ -50,6 +50,8 @@ environment:
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const WASM_PROFILE: &str = "wasm-release";
 const CRATE: &str = "coopmatch";
+/// The matcher's bindings crate (`wasm/matcher`).
+const MATCHER_WASM: &str = "coopmatch-wasm";
 const DEFAULT_PORT: u16 = 8080;
 
 fn main() -> ExitCode {
@@ -202,16 +204,12 @@ fn stage(n: usize, total: usize, what: &str) {
 
 // --------------------------------------------------------------- build ---
 
-/// Builds `www/pkg/` and returns the directory holding the matching
-/// wasm-bindgen tools.
-/// One WASM module built from the crate: the matcher (what every page
-/// loads) or the event scheduler (loaded by the Event view on demand).
+/// One WASM module: a bindings crate of the workspace (`wasm/`) and where
+/// its JS goes. The matcher is what every page loads; the event scheduler
+/// is loaded by the Event view on demand.
 struct Module {
-    /// Cargo features of the build (empty for the matcher).
-    features: &'static [&'static str],
-    /// Its own target directory, so the two builds don't overwrite each
-    /// other's artefact and both stay cached.
-    target_subdir: Option<&'static str>,
+    /// The bindings crate's package name.
+    package: &'static str,
     /// `www/<out_dir>` and the JS/WASM file names.
     out_dir: &'static str,
     out_name: &'static str,
@@ -221,21 +219,21 @@ struct Module {
 
 const MODULES: [Module; 2] = [
     Module {
-        features: &[],
-        target_subdir: None,
+        package: MATCHER_WASM,
         out_dir: "pkg",
         out_name: CRATE,
         npm_package: true,
     },
     Module {
-        features: &["wasm-scheduler"],
-        target_subdir: Some("wasm-event"),
+        package: "coopmatch-event-wasm",
         out_dir: "pkg-event",
         out_name: "coopmatch_event",
         npm_package: false,
     },
 ];
 
+/// Builds every module into `www/` and returns the directory holding the
+/// matching wasm-bindgen tools.
 fn cmd_build() -> Result<PathBuf> {
     ensure_wasm_target()?;
     let tools = ensure_wasm_bindgen(false)?;
@@ -246,32 +244,21 @@ fn cmd_build() -> Result<PathBuf> {
 }
 
 fn build_module(tools: &Path, module: &Module) -> Result {
-    let target = match module.target_subdir {
-        Some(sub) => target_dir().join(sub),
-        None => target_dir(),
-    };
-    let mut cmd = cargo();
-    cmd.args([
+    run(cargo().args([
         "build",
         "--package",
-        CRATE,
+        module.package,
         "--lib",
         "--target",
         WASM_TARGET,
         "--profile",
         WASM_PROFILE,
-    ])
-    .arg("--target-dir")
-    .arg(&target);
-    if !module.features.is_empty() {
-        cmd.args(["--features", &module.features.join(",")]);
-    }
-    run(&mut cmd)?;
+    ]))?;
 
-    let input = target
+    let input = target_dir()
         .join(WASM_TARGET)
         .join(WASM_PROFILE)
-        .join(format!("{CRATE}.wasm"));
+        .join(format!("{}.wasm", module.package.replace('-', "_")));
     let out_dir = www_dir().join(module.out_dir);
     match optimise_wasm(&input) {
         Some(optimised) => {
@@ -552,21 +539,17 @@ fn cmd_test() -> Result {
         STAGES,
         "WASM tests under Node (wasm-bindgen-test-runner)",
     );
-    if root.join("tests/wasm.rs").is_file() {
-        ensure_wasm_target()?;
-        let tools = ensure_wasm_bindgen(true)?;
-        run(cargo().env("PATH", path_with(&tools)?).args([
-            "test",
-            "--package",
-            CRATE,
-            "--target",
-            WASM_TARGET,
-            "--test",
-            "wasm",
-        ]))?;
-    } else {
-        println!("skipped: tests/wasm.rs does not exist yet");
-    }
+    ensure_wasm_target()?;
+    let tools = ensure_wasm_bindgen(true)?;
+    run(cargo().env("PATH", path_with(&tools)?).args([
+        "test",
+        "--package",
+        MATCHER_WASM,
+        "--target",
+        WASM_TARGET,
+        "--test",
+        "wasm",
+    ]))?;
 
     stage(3, STAGES, "release build of the CLI");
     run(cargo().args(["build", "--release", "--package", CRATE]))?;

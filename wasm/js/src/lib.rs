@@ -1,6 +1,6 @@
-//! Values across the WebAssembly boundary, shared by the two modules'
-//! APIs (`wasm.rs`, `wasm_scheduler.rs`): core errors as JS `Error`s,
-//! results as plain JS objects, and JS inputs read through JSON text.
+//! Values across the WebAssembly boundary, shared by every bindings crate
+//! (`wasm/matcher`, `wasm/event`): core errors as JS `Error`s, results as
+//! plain JS objects, and JS inputs read through JSON text.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -74,10 +74,12 @@ pub fn js_string(value: &JsValue) -> Option<String> {
     String::from_utf8(bytes).ok().or_else(|| value.as_string())
 }
 
-pub fn js_error(e: crate::Error) -> JsError {
-    JsError::new(e.message())
+/// A core error as a JS `Error` with the core's message.
+pub fn js_error(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
 }
 
+/// A Rust value as a plain JS object (`Map`s would be awkward in JS).
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -122,7 +124,6 @@ pub fn to_json(value: JsValue, what: &str) -> Result<Value, JsError> {
 
 /// A JS value as a Rust value, by way of [`to_json`] (the scheduler's
 /// parties and schedules; the matcher reads its records by hand).
-#[cfg(feature = "wasm-scheduler")]
 pub fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
     serde_json::from_value(to_json(value, what)?).map_err(|e| JsError::new(&format!("{what}: {e}")))
 }

@@ -50,7 +50,9 @@
 //! 2,000 meetings from 12,000 pairs: about 0.5 s; 8,000 meetings from
 //! 20,000 pairs: about 3 s.
 
-use crate::error::{Error, Result};
+mod error;
+
+pub use error::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -3027,21 +3029,6 @@ fn report(pb: &Problem, sel: &Selection, tt: &Timetable) -> Schedule {
 // Exports
 // ---------------------------------------------------------------------------
 
-/// A CSV document: UTF-8 byte-order mark (so Excel reads Chinese names),
-/// the header, then one CRLF-terminated row per item, each cell with the
-/// importer's encoding (formula-like cells neutralised with a leading `'`,
-/// quoting per RFC 4180).
-fn csv_document(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let mut out = String::from("\u{FEFF}");
-    let header = header.iter().map(|h| h.to_string()).collect::<Vec<_>>();
-    for cells in std::iter::once(header).chain(rows) {
-        let row: Vec<String> = cells.iter().map(|c| crate::import::csv_cell(c)).collect();
-        out.push_str(&row.join(","));
-        out.push_str("\r\n");
-    }
-    out
-}
-
 /// CSV of the whole timetable, one meeting per row in slot and table
 /// order: `start,end,table,enterprise_id,enterprise,participant_id,
 /// participant,score,topics,forced`. UTF-8 with a byte-order mark so Excel
@@ -3051,7 +3038,7 @@ fn csv_document(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Str
 ///
 /// `schedule`: a schedule from [`plan`].
 pub fn timetable_csv(schedule: &Schedule) -> String {
-    csv_document(
+    coopmatch_csv::document(
         &[
             "start",
             "end",
@@ -3098,7 +3085,7 @@ pub fn agenda_csv(schedule: &Schedule, party_id: &str) -> Result<String> {
                 "no enterprise or research participant with id `{party_id}`"
             ))
         })?;
-    Ok(csv_document(
+    Ok(coopmatch_csv::document(
         &[
             "start",
             "end",
@@ -3135,8 +3122,7 @@ pub fn to_json(schedule: &Schedule) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
-    use crate::import::csv_cell;
+    use coopmatch_csv::cell as csv_cell;
 
     // --- helpers ------------------------------------------------------------------
 

@@ -1,12 +1,12 @@
 //! The WASM API under Node (wasm-bindgen-test): what JS callers get.
 #![cfg(target_arch = "wasm32")]
 
-use coopmatch::wasm::{parse_challenges, IndexLoader, WasmMatcher};
+use coopmatch_wasm::{parse_challenges, IndexLoader, WasmMatcher};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-const PROFILES: &str = include_str!("fixtures/profiles.jsonl");
+const PROFILES: &str = include_str!("../../../tests/fixtures/profiles.jsonl");
 
 fn get(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(key)).unwrap()

@@ -1,19 +1,17 @@
-//! The WebAssembly API of the matcher. With `wasm_scheduler.rs` and the
-//! conversions they share (`wasm_values.rs`), the only files that name
-//! wasm_bindgen or js_sys. Each export converts its input, calls the core
+//! The WebAssembly API of the matcher (`www/pkg/coopmatch.js`). Each export converts its input, calls the core
 //! once, and converts the output; errors cross as JS `Error`s with the
 //! core's message. Offsets in explanations are UTF-16 code units, usable
 //! on JS strings directly.
 
-use crate::event;
-use crate::import::{self, Format, Imported};
-use crate::json::{self, Json};
-use crate::matcher::{MatchOptions, Matcher as CoreMatcher};
-use crate::model::{Challenge, Profile};
-use crate::params::Params;
-use crate::store::Loader;
-use crate::view::{ChallengeMatchView, FacetsView, MatchView, OffsetUnit};
-use crate::wasm_values::{js_error, js_string, json_text, to_js, to_json};
+use coopmatch::event;
+use coopmatch::import::{self, Format, Imported};
+use coopmatch::json::{self, Json};
+use coopmatch::matcher::{MatchOptions, Matcher as CoreMatcher};
+use coopmatch::model::{Challenge, Profile};
+use coopmatch::params::Params;
+use coopmatch::store::Loader;
+use coopmatch::view::{ChallengeMatchView, FacetsView, MatchView, OffsetUnit};
+use coopmatch_js::{js_error, js_string, json_text, to_js, to_json};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -297,7 +295,7 @@ impl WasmMatcher {
         let out = js_sys::Object::new();
         let set =
             |key: &str, value: &JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(key), value);
-        let index = |f: fn(&crate::schedule::Candidate) -> usize| -> Vec<u32> {
+        let index = |f: fn(&coopmatch_event::Candidate) -> usize| -> Vec<u32> {
             candidates.iter().map(|c| f(c) as u32).collect()
         };
         let scores: Vec<f64> = candidates.iter().map(|c| c.score).collect();

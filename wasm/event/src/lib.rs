@@ -1,12 +1,11 @@
-//! The WebAssembly API of the event scheduler, built as its own module
-//! (`cargo build --features wasm-scheduler`, output `www/pkg-event/`) so
-//! the matcher module the page loads first stays small: the page's Event
-//! view loads this one on demand. Like `wasm.rs`, each export converts its
-//! input (with the same conversions, `wasm_values.rs`), calls the core
-//! once and converts the output.
+//! The WebAssembly API of the event scheduler (`www/pkg-event/`), a module
+//! of its own so the matcher module the page loads first stays small: the
+//! page's Event view loads this one on demand. Like the matcher's, each
+//! export converts its input (with the shared conversions of
+//! `coopmatch-js`), calls the scheduler once and converts the output.
 
-use crate::schedule::{self, Candidate, Event, Party, Schedule};
-use crate::wasm_values::{from_js, js_error, json_text, to_js};
+use coopmatch_event::{self as schedule, Candidate, Event, Party, Schedule};
+use coopmatch_js::{from_js, js_error, json_text, to_js};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
