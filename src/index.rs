@@ -64,6 +64,22 @@ pub struct Index {
     scoring: Vec<WorkScoring>,
     scoring_params: (f32, f32),
     analyzer: Analyzer,
+    /// The whole corpus's statistics when this index holds only part of it
+    /// (see [`CorpusStats`]).
+    corpus: Option<Box<CorpusStats>>,
+}
+
+/// The statistics of a whole corpus, for an index that holds only the part
+/// of it one challenge reaches (a sharded index, `crate::shard`): idf and
+/// length normalisation read these instead of the part's own counts, so
+/// the part scores its profiles exactly as the whole would.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CorpusStats {
+    pub profiles: usize,
+    pub works: usize,
+    pub total_len: f64,
+    /// Per term id of the part's vocabulary: (works, profiles) with the term.
+    pub df: Vec<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -189,20 +205,45 @@ impl Index {
         self.works.len()
     }
 
+    /// Works and profiles of the whole corpus (more than this index holds
+    /// when it is part of a sharded one), as idf counts them.
+    pub fn corpus_works(&self) -> usize {
+        self.corpus.as_ref().map_or(self.works.len(), |c| c.works)
+    }
+
+    pub fn corpus_profiles(&self) -> usize {
+        self.corpus
+            .as_ref()
+            .map_or(self.profile_works.len(), |c| c.profiles)
+    }
+
+    /// The summed weighted length of every work of the whole corpus.
+    pub(crate) fn total_len(&self) -> f64 {
+        self.corpus.as_ref().map_or(self.total_len, |c| c.total_len)
+    }
+
+    /// Makes this index a part of a larger corpus with these statistics.
+    pub(crate) fn set_corpus(&mut self, stats: CorpusStats) {
+        self.corpus = Some(Box::new(stats));
+        self.refresh_scoring();
+    }
+
     pub fn avg_len(&self) -> f32 {
-        if self.works.is_empty() {
+        let works = self.corpus_works();
+        if works == 0 {
             1.0
         } else {
-            ((self.total_len / self.works.len() as f64) as f32).max(1e-3)
+            ((self.total_len() / works as f64) as f32).max(1e-3)
         }
     }
 
     /// Average merged length of a profile (all its works as one document).
     pub fn avg_profile_len(&self) -> f32 {
-        if self.profiles.is_empty() {
+        let profiles = self.corpus_profiles();
+        if profiles == 0 {
             1.0
         } else {
-            ((self.total_len / self.profiles.len() as f64) as f32).max(1e-3)
+            ((self.total_len() / profiles as f64) as f32).max(1e-3)
         }
     }
 
@@ -215,12 +256,18 @@ impl Index {
     }
 
     pub fn df(&self, term: TermId) -> usize {
-        self.postings.df(term)
+        match self.corpus.as_ref().and_then(|c| c.df.get(term as usize)) {
+            Some(&(works, _)) => works as usize,
+            None => self.postings.df(term),
+        }
     }
 
     /// Number of profiles whose works (or card) have the term.
     pub fn profile_df(&self, term: TermId) -> usize {
-        self.postings.profile_df(term)
+        match self.corpus.as_ref().and_then(|c| c.df.get(term as usize)) {
+            Some(&(_, profiles)) => profiles as usize,
+            None => self.postings.profile_df(term),
+        }
     }
 
     /// The weighted count of `term` in `work`.

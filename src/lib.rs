@@ -11,6 +11,7 @@ pub mod model;
 pub mod params;
 pub mod postings;
 pub mod score;
+pub mod shard;
 pub mod sort;
 pub mod store;
 pub mod strmap;

@@ -263,6 +263,25 @@ impl Matcher {
         })
     }
 
+    /// A matcher over the part of a corpus one challenge reaches (a
+    /// sharded index's, see `crate::shard`).
+    pub(crate) fn from_index_part(params: Params, index: Index) -> Result<Matcher> {
+        Matcher::from_parts((params, index))
+    }
+
+    /// Puts a profile's whole record in place of the part's stand-in for
+    /// it (same id, works and card).
+    pub(crate) fn replace_record(&mut self, i: usize, record: Profile) {
+        if let Some(slot) = self.index.profiles.get_mut(i) {
+            *slot = record;
+        }
+    }
+
+    /// The loaded profiles' index as a sharded index (see [`crate::shard`]).
+    pub fn write_sharded(&self) -> crate::shard::Sharded {
+        crate::shard::write(&self.params, &self.index)
+    }
+
     /// The loaded profiles' index as a `.cmx` file for [`Matcher::from_index`].
     pub fn write_index(&self) -> Vec<u8> {
         crate::store::write(&self.params, &self.index)

@@ -90,9 +90,9 @@ pub fn length_curve(terms: usize, half: f32) -> f32 {
 /// either way. Without it they count works.
 pub fn idf(index: &Index, params: &Params, term: TermId) -> f32 {
     let (n, df) = if params.profile_idf {
-        (index.profile_works.len(), profile_df(index, term))
+        (index.corpus_profiles(), profile_df(index, term))
     } else {
-        (index.work_count(), index.df(term))
+        (index.corpus_works(), index.df(term))
     };
     let (n, df) = (n as f32, df as f32);
     ln(1.0 + (n - df + 0.5) / (df + 0.5))

@@ -69,6 +69,7 @@ use crate::params::Params;
 use crate::text::TermKind;
 
 mod read;
+pub(crate) use read::decode_profile;
 pub use read::{read, Loader};
 
 /// The first 8 bytes of every index file.
@@ -249,7 +250,7 @@ const PAIR_TAG: u8 = 4;
 /// ([`shortest`]: the shortest decimal that reads back as the same
 /// float). The destructuring has no `..`: a new parameter fails to
 /// compile here until it is stored.
-fn params_list(p: &Params) -> Vec<(&'static str, String)> {
+pub(crate) fn params_list(p: &Params) -> Vec<(&'static str, String)> {
     let Params {
         title_weight,
         abstract_weight,
@@ -327,6 +328,16 @@ fn write_profile(w: &mut Writer, p: &Profile) {
     if let Some(n) = &p.number {
         w.str(n);
     }
+}
+
+/// One profile in this format's encoding, appended to `out`: the sharded
+/// index (`crate::shard`) keeps its profile records in it too.
+pub(crate) fn encode_profile(p: &Profile, out: &mut Vec<u8>) {
+    let mut w = Writer {
+        out: std::mem::take(out),
+    };
+    write_profile(&mut w, p);
+    *out = w.out;
 }
 
 fn zigzag(v: i32) -> u32 {

@@ -4,6 +4,7 @@
 //! coopmatch score --profiles P --challenges C [--top N|all] [--explain] [--set NAME=VALUE]...
 //! coopmatch schedule --profiles P --challenges C --event E.json [--csv | --agenda ID]
 //! coopmatch index --profiles P -o data.cmx [--set NAME=VALUE]...
+//! coopmatch index --profiles P --shards -o DIR [--set NAME=VALUE]...
 //! ```
 //! `score` writes `scores.jsonl` lines (batch-format.md) to stdout;
 //! `schedule` writes the event schedule as JSON (or CSV). Row problems and
@@ -23,6 +24,7 @@ const USAGE: &str = "usage:
   coopmatch schedule --profiles FILE --challenges FILE --event EVENT.json
                   [--csv | --agenda ID] [--set NAME=VALUE]... [--strict]
   coopmatch index --profiles FILE -o OUT.cmx [--set NAME=VALUE]... [--strict]
+  coopmatch index --profiles FILE --shards -o DIR [--set NAME=VALUE]... [--strict]
 
 FILE is JSON (array), JSONL or CSV, by extension (else detected).
 --top N       best N profiles per challenge (default 10); `all` for every pair
@@ -31,7 +33,9 @@ FILE is JSON (array), JSONL or CSV, by extension (else detected).
 --strict      fail when any row of the input is rejected
 --csv         the whole timetable as CSV (UTF-8 with BOM) instead of JSON
 --agenda ID   one enterprise's or participant's agenda as CSV
--o OUT.cmx    (index) write a prebuilt index the page loads without re-analysing";
+-o OUT.cmx    (index) write a prebuilt index the page loads without re-analysing
+--shards      (index) write a sharded index instead: DIR/manifest.json and the
+              fragments a browser fetches as each challenge needs them";
 
 struct Args {
     rest: Vec<String>,
@@ -212,11 +216,15 @@ fn index(mut args: Args) -> Result<(), Error> {
         None => args.required("--output")?,
     };
     let strict = args.flag("--strict");
+    let shards = args.flag("--shards");
     let params = params(&mut args)?;
     args.finish()?;
     let mut matcher = Matcher::new(params)?;
     for profiles in read_profiles_in_pieces(&profiles_path, strict)? {
         matcher.add_profiles(profiles);
+    }
+    if shards {
+        return write_sharded(&matcher, &out_path);
     }
     let bytes = matcher.write_index();
     std::fs::write(&out_path, &bytes).map_err(|e| io_error(e).context(&out_path))?;
@@ -225,6 +233,35 @@ fn index(mut args: Args) -> Result<(), Error> {
         out_path,
         matcher.len(),
         bytes.len()
+    );
+    Ok(())
+}
+
+/// Writes a sharded index into `dir`: the fragments first, the manifest
+/// last, so a manifest never names a fragment not yet written. Fragments
+/// are named by their content, so one already there is the same file.
+fn write_sharded(matcher: &Matcher, dir: &str) -> Result<(), Error> {
+    let sharded = matcher.write_sharded();
+    let dir = std::path::Path::new(dir);
+    std::fs::create_dir_all(dir).map_err(|e| io_error(e).context(dir.display()))?;
+    let mut bytes = 0usize;
+    for (name, file) in &sharded.fragments {
+        let path = dir.join(name);
+        bytes += file.len();
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() == file.len() as u64) {
+            continue;
+        }
+        std::fs::write(&path, file).map_err(|e| io_error(e).context(path.display()))?;
+    }
+    let path = dir.join(coopmatch::shard::MANIFEST);
+    std::fs::write(&path, &sharded.manifest).map_err(|e| io_error(e).context(path.display()))?;
+    eprintln!(
+        "{}: {} profiles, {} fragments, {} bytes, manifest {} bytes",
+        dir.display(),
+        matcher.len(),
+        sharded.fragments.len(),
+        bytes,
+        sharded.manifest.len()
     );
     Ok(())
 }

@@ -266,6 +266,20 @@ fn read_params(r: &mut Reader) -> Result<Params> {
     Ok(params)
 }
 
+/// One profile of [`super::encode_profile`]'s encoding at `*pos`, which
+/// moves past it; damage is an error, as in a file.
+pub(crate) fn decode_profile(data: &[u8], pos: &mut usize) -> Result<Profile> {
+    let mut r = Reader {
+        data,
+        pos: *pos,
+        more: 0,
+        short: false,
+    };
+    let p = read_profile(&mut r)?;
+    *pos = r.pos;
+    Ok(p)
+}
+
 fn read_profile(r: &mut Reader) -> Result<Profile> {
     let id = r.str("profile id")?;
     if id.is_empty() {
