@@ -11,6 +11,9 @@
 //       bytes it is loaded whole (Matcher.loadIndex); a `.gz` URL is decompressed here with
 //       DecompressionStream('gzip'). Text is indexed `chunk` profiles
 //       (default 2000) per WASM call, with a progress message after each.
+//       A sharded index (format 'sharded', or a URL ending in manifest.json,
+//       from `coopmatch index --shards`): only its manifest is fetched
+//       here; each match then fetches the fragments it needs beside it.
 //   { type: 'cancel' }          stops a load between two chunks
 //   { type: 'match', challenge: string|object, options?: MatchOptions }
 //   { type: 'facets' }
@@ -19,11 +22,12 @@
 //   { type: 'ready', version }
 //   { type: 'progress', id, phase: 'fetch'|'parse'|'index', bytes, totalBytes,
 //     loaded, indexed, total }   loaded = rows read so far, indexed = profiles in the index
-//   { type: 'loaded', id, total, added, errors, rows, kind: 'index'|'text', ms, fetchMs }
+//   { type: 'loaded', id, total, added, errors, rows, kind: 'index'|'text'|'sharded', ms, fetchMs }
 //     (fetchMs: until the last byte; for an index from a URL it includes
 //     decoding, which runs while the bytes arrive)
 //   { type: 'cancelled', id, indexed }
-//   { type: 'result', id, results, ms }
+//   { type: 'result', id, results, ms }   (from a sharded index also
+//     fetches, fetchedBytes, rounds: the fragments this match fetched)
 //   { type: 'facets', id, facets }
 //   { type: 'index', id, bytes: ArrayBuffer, total }
 //   { type: 'error', id, message }
@@ -31,7 +35,7 @@
 // Only the page's own origin is ever fetched (the URL is resolved against
 // the worker's location and refused when it points elsewhere).
 
-import init, { IndexLoader, Matcher, version } from './pkg/coopmatch.js';
+import init, { IndexLoader, Matcher, ShardedMatcher, version } from './pkg/coopmatch.js';
 
 const MAGIC = [0x89, 0x43, 0x4d, 0x58];
 const DEFAULT_CHUNK = 2000;
@@ -89,6 +93,9 @@ export function createEngine(post, { wasm: defaultWasm, base } = {}) {
   let cancelled = false;
   let loading = null; // id of the load in progress
   let memory = null; // the WASM memory, for the benchmark's peak-memory figure
+  let sharded = null; // a sharded index (ShardedMatcher), when one is loaded
+  let shardBase = null; // its manifest's URL: fragments are fetched beside it
+  const inflight = new Map(); // fragment name -> its fetch, so none is fetched twice at once
 
   function start(wasm) {
     if (!ready) {
@@ -112,12 +119,7 @@ export function createEngine(post, { wasm: defaultWasm, base } = {}) {
    * Anything else is gathered: returns { bytes, name }. null when cancelled.
    */
   async function fetchData(url, id, given) {
-    const here = base || self.location.href;
-    const target = new URL(url, here);
-    const origin = new URL(here).origin;
-    if (target.origin !== origin && !(origin === 'null' && target.protocol === 'file:')) {
-      throw new Error(`data must come from this page's own origin (${origin}), not ${target.origin}`);
-    }
+    const target = ownUrl(url);
     const response = await fetch(target.href, { credentials: 'same-origin' });
     if (!response.ok) throw new Error(`could not fetch ${target.pathname}: HTTP ${response.status}`);
     const totalBytes = Number(response.headers.get('Content-Length')) || 0;
@@ -173,6 +175,75 @@ export function createEngine(post, { wasm: defaultWasm, base } = {}) {
       at += p.length;
     }
     return { bytes: out, name: target.pathname };
+  }
+
+  /** `url` resolved against the worker's location; refused unless it is of the same origin. */
+  function ownUrl(url, against) {
+    const here = base || self.location.href;
+    const target = new URL(url, against || here);
+    const origin = new URL(here).origin;
+    if (target.origin !== origin && !(origin === 'null' && target.protocol === 'file:')) {
+      throw new Error(`data must come from this page's own origin (${origin}), not ${target.origin}`);
+    }
+    return target;
+  }
+
+  function dropSharded() {
+    if (sharded) sharded.free();
+    sharded = null;
+    shardBase = null;
+  }
+
+  /** Opens a sharded index: its manifest only; fragments come with each match. */
+  async function loadSharded(msg, t0) {
+    const { id } = msg;
+    const target = ownUrl(msg.url);
+    const response = await fetch(target.href, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`could not fetch ${target.pathname}: HTTP ${response.status}`);
+    const text = await response.text();
+    const fetchMs = performance.now() - t0;
+    const fresh = new ShardedMatcher(text);
+    dropSharded();
+    sharded = fresh;
+    shardBase = target.href;
+    // The whole-index matcher is left empty (facets and saving need records).
+    if (matcher) matcher.free();
+    matcher = new Matcher();
+    const total = fresh.profileCount;
+    post({ type: 'loaded', id, kind: 'sharded', total, added: total, rows: total, errors: [], ms: performance.now() - t0, fetchMs, manifestBytes: text.length });
+  }
+
+  /** One fragment of the sharded index, fetched once however many ask for it at the same time. */
+  function fragment(name, counts) {
+    let pending = inflight.get(name);
+    if (!pending) {
+      const url = ownUrl(name, shardBase);
+      pending = fetch(url.href, { credentials: 'same-origin' })
+        .then(async (response) => {
+          if (!response.ok) throw new Error(`could not fetch index fragment ${name}: HTTP ${response.status}`);
+          const bytes = new Uint8Array(await response.arrayBuffer());
+          counts.fetches += 1;
+          counts.fetchedBytes += bytes.length;
+          return bytes;
+        })
+        .finally(() => inflight.delete(name));
+      inflight.set(name, pending);
+    }
+    return pending;
+  }
+
+  /** A match against the sharded index: rounds of parallel fragment fetches until it has what it needs. */
+  async function matchSharded(challenge, options) {
+    const counts = { fetches: 0, fetchedBytes: 0, rounds: 0 };
+    // A challenge needs a handful of rounds (words, postings, feedback, records).
+    for (let round = 0; round < 32; round += 1) {
+      const step = sharded.match(challenge, options);
+      if (step.results) return { results: step.results, ...counts };
+      counts.rounds += 1;
+      const got = await Promise.all(step.need.map((name) => fragment(name, counts).then((bytes) => [name, bytes])));
+      for (const [name, bytes] of got) sharded.addFragment(name, bytes);
+    }
+    throw new Error('the sharded index kept asking for fragments');
   }
 
   function formatOf(name, bytes, given) {
@@ -263,6 +334,10 @@ export function createEngine(post, { wasm: defaultWasm, base } = {}) {
     let fetchMs = 0;
     let loader = null;
     let stats = {};
+    if (msg.url && (String(msg.format || '').toLowerCase() === 'sharded' || (!msg.format && /\/manifest\.json$/i.test(new URL(msg.url, base || self.location.href).pathname)))) {
+      return loadSharded(msg, t0);
+    }
+    dropSharded();
     if (msg.url) {
       const t = performance.now();
       const got = await fetchData(msg.url, id, msg.format);
@@ -338,16 +413,22 @@ export function createEngine(post, { wasm: defaultWasm, base } = {}) {
         case 'match': {
           await start();
           const t0 = performance.now();
+          if (sharded) {
+            const got = await matchSharded(msg.challenge, msg.options || undefined);
+            post({ type: 'result', id, ...got, ms: performance.now() - t0, cachedBytes: sharded.cachedBytes });
+            break;
+          }
           const results = matcher.match(msg.challenge, msg.options || undefined);
           post({ type: 'result', id, results, ms: performance.now() - t0 });
           break;
         }
         case 'facets':
           await start();
-          post({ type: 'facets', id, facets: matcher.facets(), total: matcher.profileCount });
+          post({ type: 'facets', id, facets: matcher.facets(), total: sharded ? sharded.profileCount : matcher.profileCount });
           break;
         case 'writeIndex': {
           await start();
+          if (sharded) throw new Error('a sharded index is read from its host; it cannot be saved here');
           const bytes = matcher.writeIndex();
           post({ type: 'index', id, bytes: bytes.buffer, total: matcher.profileCount }, [bytes.buffer]);
           break;

@@ -52,6 +52,17 @@ pub struct ShardMatch {
     pub explanation: Option<Explanation>,
 }
 
+impl ShardMatch {
+    /// The same result as the whole index's [`crate::Match`], for its views.
+    pub fn as_match(&self) -> crate::Match<'_> {
+        crate::Match {
+            profile: &self.profile,
+            score: self.score,
+            explanation: self.explanation.clone(),
+        }
+    }
+}
+
 /// A profile table's rows with their global profile numbers.
 type Rows = std::rc::Rc<Vec<(u32, Row)>>;
 

@@ -293,3 +293,46 @@ fn text_needing_several_rounds_of_room_loads_exactly() {
         assert_eq!(get(&profile, "name").as_string().unwrap(), name);
     }
 }
+
+#[wasm_bindgen_test]
+fn a_sharded_index_asks_for_fragments_then_ranks_as_the_whole_index() {
+    let profiles = coopmatch::import::read_profiles(PROFILES, None)
+        .unwrap()
+        .records;
+    let mut core = coopmatch::Matcher::new(coopmatch::Params::default()).unwrap();
+    core.add_profiles(profiles);
+    let sharded = core.write_sharded();
+    let files: std::collections::HashMap<_, _> = sharded.fragments.into_iter().collect();
+    let mut m = coopmatch_wasm::WasmSharded::new(&sharded.manifest).unwrap();
+    assert_eq!(m.profile_count(), 6);
+    let whole = loaded();
+    let q = JsValue::from_str("defect detection battery 5G sludge vibration 钛合金");
+    let expected = js_sys::JSON::stringify(
+        &whole
+            .match_challenge(q.clone(), JsValue::UNDEFINED)
+            .unwrap(),
+    )
+    .unwrap();
+    let mut rounds = 0;
+    let results = loop {
+        let step = m.match_challenge(q.clone(), JsValue::UNDEFINED).unwrap();
+        let need = get(&step, "need");
+        if need.is_undefined() {
+            break get(&step, "results");
+        }
+        rounds += 1;
+        for name in Array::from(&need).iter() {
+            let name = name.as_string().unwrap();
+            m.add_fragment(&name, &files[&name]).unwrap();
+        }
+    };
+    assert!(rounds >= 2);
+    assert_eq!(js_sys::JSON::stringify(&results).unwrap(), expected);
+    // A damaged fragment throws, naming it.
+    let (name, file) = files.iter().next().unwrap();
+    let mut bad = file.clone();
+    bad[40 % bad.len()] ^= 1;
+    let err = m.add_fragment(name, &bad).unwrap_err();
+    let message = String::from(js_sys::Error::from(JsValue::from(err)).message());
+    assert!(message.contains(name.as_str()), "{message}");
+}
