@@ -440,6 +440,23 @@ impl Profile {
 }
 
 impl Challenge {
+    /// A challenge as a page gives it: JSON text of a challenge object
+    /// (whose id may be left out: `challenge`), or `None` for free text
+    /// `text` (a JS string).
+    pub fn from_page(json: Option<&str>, text: &str) -> Result<Challenge> {
+        let Some(json) = json else {
+            return Ok(Challenge::from_text("challenge", text));
+        };
+        let mut v =
+            crate::json::parse(json).map_err(|e| crate::Error::parse(format!("challenge: {e}")))?;
+        if v.get("id").is_none() {
+            if let Json::Object(fields) = &mut v {
+                fields.push(("id".into(), Json::string("challenge")));
+            }
+        }
+        Challenge::from_json(&v)
+    }
+
     /// Reads a challenge from a JSON object in the batch format.
     pub fn from_json(v: &Json) -> Result<Challenge> {
         let f = Fields::new(v, "challenge")?;

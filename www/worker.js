@@ -35,7 +35,7 @@
 // Only the page's own origin is ever fetched (the URL is resolved against
 // the worker's location and refused when it points elsewhere).
 
-import init, { IndexLoader, Matcher, ShardedMatcher, version } from './pkg/coopmatch.js';
+import init, { IndexLoader, Matcher, version } from './pkg/coopmatch.js';
 
 const MAGIC = [0x89, 0x43, 0x4d, 0x58];
 const DEFAULT_CHUNK = 2000;
@@ -96,6 +96,8 @@ export function createEngine(post, { wasm: defaultWasm, base } = {}) {
   let sharded = null; // a sharded index (ShardedMatcher), when one is loaded
   let shardBase = null; // its manifest's URL: fragments are fetched beside it
   const inflight = new Map(); // fragment name -> its fetch, so none is fetched twice at once
+  let shardsReady = null; // the sharded index module's init()
+  let shardsMemory = null; // and its WASM memory
 
   function start(wasm) {
     if (!ready) {
@@ -202,7 +204,11 @@ export function createEngine(post, { wasm: defaultWasm, base } = {}) {
     if (!response.ok) throw new Error(`could not fetch ${target.pathname}: HTTP ${response.status}`);
     const text = await response.text();
     const fetchMs = performance.now() - t0;
-    const fresh = new ShardedMatcher(text);
+    // The sharded index's reader is a module of its own, loaded on first use.
+    const shards = await import('./pkg-shards/coopmatch_shards.js');
+    if (!shardsReady) shardsReady = shards.default();
+    shardsMemory = (await shardsReady).memory;
+    const fresh = new shards.ShardedMatcher(text);
     dropSharded();
     sharded = fresh;
     shardBase = target.href;
@@ -435,7 +441,7 @@ export function createEngine(post, { wasm: defaultWasm, base } = {}) {
         }
         case 'memory':
           await start();
-          post({ type: 'memory', id, bytes: memory ? memory.buffer.byteLength : 0 });
+          post({ type: 'memory', id, bytes: (memory ? memory.buffer.byteLength : 0) + (shardsMemory ? shardsMemory.buffer.byteLength : 0) });
           break;
         default:
           throw new Error(`unknown message type ${JSON.stringify(type)}`);

@@ -33,7 +33,6 @@ use crate::score::{score_works, Accumulator, Query};
 use crate::text::{Analyzer, TermKind};
 use crate::vocab::Vocabulary;
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::BTreeMap;
 
 /// What the caller must do next.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,12 +89,12 @@ pub const CACHE_LIMIT: usize = 64 << 20;
 #[derive(Default)]
 struct Pass {
     need: Vec<String>,
-    entries: BTreeMap<u32, Entry>,
+    entries: FxHashMap<u32, Entry>,
     by_key: FxHashMap<Vec<u8>, u32>,
     /// Keys looked up and absent from the corpus.
     absent: FxHashSet<Vec<u8>>,
     lists: FxHashMap<u32, Vec<(WorkId, f32)>>,
-    rows: BTreeMap<u32, Row>,
+    rows: FxHashMap<u32, Row>,
     records: FxHashMap<u32, Profile>,
     /// Profile by global work, for the works the lists touch.
     tables: FxHashMap<usize, Rows>,
@@ -209,14 +208,16 @@ impl ShardedIndex {
     /// False when a bucket is missing (and asked for).
     fn look_up(&mut self, pass: &mut Pass, keys: &[Vec<u8>]) -> Result<bool> {
         let buckets = self.manifest.buckets.len();
-        let mut want: BTreeMap<usize, Vec<&Vec<u8>>> = BTreeMap::new();
-        for k in keys {
-            if !pass.located(k) && !pass.absent.contains(k) {
-                want.entry(bucket_of(k, buckets)).or_default().push(k);
-            }
-        }
+        let mut want: Vec<(usize, &Vec<u8>)> = keys
+            .iter()
+            .filter(|k| !pass.located(k) && !pass.absent.contains(*k))
+            .map(|k| (bucket_of(k, buckets), k))
+            .collect();
+        crate::sort::sort_by(&mut want, |a, b| a.0.cmp(&b.0));
         let mut complete = true;
-        for (b, keys) in want {
+        for group in want.chunk_by(|a, b| a.0 == b.0) {
+            let b = group[0].0;
+            let keys: Vec<&Vec<u8>> = group.iter().map(|g| g.1).collect();
             let hash = self.manifest.buckets[b];
             let Some(payload) = self.get(pass, Kind::Terms, hash) else {
                 complete = false;
@@ -410,7 +411,7 @@ impl ShardedIndex {
     /// are loaded). False when a fragment is missing.
     fn load_records(&mut self, pass: &mut Pass, profiles: &[u32]) -> Result<bool> {
         let mut complete = true;
-        let mut groups: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
+        let mut groups: Vec<(u64, u32)> = Vec::new();
         for &p in profiles {
             if pass.records.contains_key(&p) {
                 continue;
@@ -420,9 +421,12 @@ impl ShardedIndex {
                     "the sharded index is damaged: a profile without its row",
                 ));
             };
-            groups.entry(row.records).or_default().push(p);
+            groups.push((row.records, p));
         }
-        for (hash, wanted) in groups {
+        crate::sort::sort_by(&mut groups, |a, b| a.cmp(b));
+        for group in groups.chunk_by(|a, b| a.0 == b.0) {
+            let hash = group[0].0;
+            let wanted: Vec<u32> = group.iter().map(|g| g.1).collect();
             let Some(payload) = self.get(pass, Kind::Records, hash) else {
                 complete = false;
                 continue;
@@ -479,7 +483,10 @@ impl ShardedIndex {
         let mut vocab = Vocabulary::default();
         let mut local: FxHashMap<u32, u32> = FxHashMap::default();
         let mut df = Vec::with_capacity(pass.entries.len());
-        for (&id, e) in &pass.entries {
+        // Term and profile numbers in the whole index's order.
+        let terms = sorted_keys(&pass.entries);
+        for &id in &terms {
+            let e = &pass.entries[&id];
             let l = match &e.second {
                 None => vocab.push_single(&e.text, e.kind),
                 Some(b) => match (vocab.single(&e.text), vocab.single(b)) {
@@ -499,7 +506,8 @@ impl ShardedIndex {
         let mut lens = Vec::new();
         let mut work_map: Vec<(WorkId, WorkId, u32)> = Vec::with_capacity(pass.rows.len());
         let mut next_local = 0u32;
-        for (&g, row) in &pass.rows {
+        for g in sorted_keys(&pass.rows) {
+            let row = &pass.rows[&g];
             let mut p = match pass.records.get(&g) {
                 Some(p) => p.clone(),
                 None => {
@@ -525,7 +533,7 @@ impl ShardedIndex {
             globals.push(g);
         }
         let mut lists = PrebuiltLists::default();
-        for &id in pass.entries.keys() {
+        for id in terms {
             if let Some(list) = pass.lists.get(&id) {
                 for &(w, tf) in list {
                     let i = work_map.partition_point(|m| m.0 <= w).saturating_sub(1);
@@ -651,11 +659,10 @@ impl ShardedIndex {
             .map(|m| (m.profile.id.clone(), m.score))
             .collect();
         // Placeholder ids are id ranks; the part's profiles are in global order.
-        let by_rank: FxHashMap<u32, usize> = pass
-            .rows
-            .values()
+        let by_rank: FxHashMap<u32, usize> = globals
+            .iter()
             .enumerate()
-            .map(|(l, row)| (row.rank, l))
+            .map(|(l, g)| (pass.rows[g].rank, l))
             .collect();
         let local_of = |id: &str| {
             id.parse::<u32>()
@@ -849,10 +856,16 @@ impl ShardedIndex {
     }
 }
 
+fn sorted_keys<V>(map: &FxHashMap<u32, V>) -> Vec<u32> {
+    let mut keys: Vec<u32> = map.keys().copied().collect();
+    crate::sort::sort(&mut keys);
+    keys
+}
+
 /// The global ids of the query's terms.
 fn global_terms(pass: &Pass, part: &Index, query: &Query) -> Vec<u32> {
     // Local ids are the entries' order.
-    let globals: Vec<u32> = pass.entries.keys().copied().collect();
+    let globals = sorted_keys(&pass.entries);
     let _ = part;
     query
         .terms

@@ -206,7 +206,8 @@ fn stage(n: usize, total: usize, what: &str) {
 
 /// One WASM module: a bindings crate of the workspace (`wasm/`) and where
 /// its JS goes. The matcher is what every page loads; the event scheduler
-/// is loaded by the Event view on demand.
+/// is loaded by the Event view on demand, the sharded index's reader by
+/// the worker when it opens one.
 struct Module {
     /// The bindings crate's package name.
     package: &'static str,
@@ -217,7 +218,7 @@ struct Module {
     npm_package: bool,
 }
 
-const MODULES: [Module; 2] = [
+const MODULES: [Module; 3] = [
     Module {
         package: MATCHER_WASM,
         out_dir: "pkg",
@@ -228,6 +229,14 @@ const MODULES: [Module; 2] = [
         package: "coopmatch-event-wasm",
         out_dir: "pkg-event",
         out_name: "coopmatch_event",
+        npm_package: false,
+    },
+    // The sharded index's reader, imported by the worker when a page
+    // opens one (so the matcher module does not grow for everyone).
+    Module {
+        package: "coopmatch-shards-wasm",
+        out_dir: "pkg-shards",
+        out_name: "coopmatch_shards",
         npm_package: false,
     },
 ];
@@ -541,15 +550,17 @@ fn cmd_test() -> Result {
     );
     ensure_wasm_target()?;
     let tools = ensure_wasm_bindgen(true)?;
-    run(cargo().env("PATH", path_with(&tools)?).args([
-        "test",
-        "--package",
-        MATCHER_WASM,
-        "--target",
-        WASM_TARGET,
-        "--test",
-        "wasm",
-    ]))?;
+    for package in [MATCHER_WASM, "coopmatch-shards-wasm"] {
+        run(cargo().env("PATH", path_with(&tools)?).args([
+            "test",
+            "--package",
+            package,
+            "--target",
+            WASM_TARGET,
+            "--test",
+            "wasm",
+        ]))?;
+    }
 
     stage(3, STAGES, "release build of the CLI");
     run(cargo().args(["build", "--release", "--package", CRATE]))?;

@@ -9,7 +9,6 @@ use coopmatch::json::{self, Json};
 use coopmatch::matcher::{MatchOptions, Matcher as CoreMatcher};
 use coopmatch::model::{Challenge, Profile};
 use coopmatch::params::Params;
-use coopmatch::shard::{ShardMatch, ShardedIndex, Step};
 use coopmatch::store::Loader;
 use coopmatch::view::{ChallengeMatchView, FacetsView, MatchView, OffsetUnit};
 use coopmatch_js::{js_error, js_string, json_text, to_js, to_json};
@@ -119,19 +118,12 @@ fn parse_json<'t>(text: &'t str, what: &str) -> Result<Json<'t>, JsError> {
 
 fn challenge(value: JsValue) -> Result<Challenge, JsError> {
     if let Some(text) = value.as_string() {
-        return Ok(Challenge::from_text("challenge", &text));
+        return Challenge::from_page(None, &text).map_err(js_error);
     }
     if value.is_undefined() || value.is_null() {
         return Challenge::from_json(&Json::Null).map_err(js_error);
     }
-    let text = json_text(&value, "challenge")?;
-    let mut v = parse_json(&text, "challenge")?;
-    if v.get("id").is_none() {
-        if let Json::Object(fields) = &mut v {
-            fields.push(("id".into(), Json::string("challenge")));
-        }
-    }
-    Challenge::from_json(&v).map_err(js_error)
+    Challenge::from_page(Some(&json_text(&value, "challenge")?), "").map_err(js_error)
 }
 
 /// Ranks research profiles for challenges and the reverse.
@@ -408,92 +400,6 @@ impl IndexLoader {
 }
 
 /// The crate version.
-/// A sharded index (`coopmatch index --shards`): ranks from the fragments
-/// a challenge needs, which the caller fetches (`www/worker.js`).
-#[wasm_bindgen(js_name = ShardedMatcher)]
-pub struct WasmSharded {
-    inner: ShardedIndex,
-}
-
-/// What [`WasmSharded::match_challenge`] returns: the fragments to fetch
-/// next, or the results.
-#[derive(Serialize)]
-struct ShardStep<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    need: Option<&'a [String]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    results: Option<Vec<MatchView<'a>>>,
-}
-
-#[wasm_bindgen(js_class = ShardedMatcher)]
-impl WasmSharded {
-    /// Opens the index from its manifest's text (`manifest.json`).
-    #[wasm_bindgen(constructor)]
-    pub fn new(manifest: &str) -> Result<WasmSharded, JsError> {
-        Ok(WasmSharded {
-            inner: ShardedIndex::open(manifest).map_err(js_error)?,
-        })
-    }
-
-    #[wasm_bindgen(getter, js_name = profileCount)]
-    pub fn profile_count(&self) -> usize {
-        self.inner.len()
-    }
-
-    /// Bytes of fragments held in memory.
-    #[wasm_bindgen(getter, js_name = cachedBytes)]
-    pub fn cached_bytes(&self) -> usize {
-        self.inner.cached_bytes()
-    }
-
-    /// The bound the fragment cache is trimmed to between challenges.
-    #[wasm_bindgen(setter, js_name = cacheLimit)]
-    pub fn set_cache_limit(&mut self, bytes: usize) {
-        self.inner.cache_limit = bytes;
-    }
-
-    /// Checks a fetched fragment against its name and keeps it; throws on
-    /// a damaged or foreign one.
-    #[wasm_bindgen(js_name = addFragment)]
-    pub fn add_fragment(&mut self, name: &str, bytes: &[u8]) -> Result<(), JsError> {
-        self.inner.add_fragment(name, bytes).map_err(js_error)
-    }
-
-    /// Ranks profiles for a challenge with the fragments at hand:
-    /// `{ need: string[] }` (fetch them, add them, call again) or
-    /// `{ results: MatchResult[] }`.
-    #[wasm_bindgen(
-        js_name = "match",
-        unchecked_return_type = "{ need?: string[]; results?: MatchResult[] }"
-    )]
-    pub fn match_challenge(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "string | ChallengeInput")] challenge_value: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "MatchOptions")] options: JsValue,
-    ) -> Result<JsValue, JsError> {
-        let c = challenge(challenge_value)?;
-        let options = MatchOptions::from_json(&to_json(options, "options")?).map_err(js_error)?;
-        match self.inner.match_challenge(&c, &options).map_err(js_error)? {
-            Step::Need(names) => to_js(&ShardStep {
-                need: Some(&names),
-                results: None,
-            }),
-            Step::Done(results) => {
-                let matches: Vec<_> = results.iter().map(ShardMatch::as_match).collect();
-                to_js(&ShardStep {
-                    need: None,
-                    results: Some(
-                        matches
-                            .iter()
-                            .map(|m| MatchView::new(m, &c, OffsetUnit::Utf16, options.with_profile))
-                            .collect(),
-                    ),
-                })
-            }
-        }
-    }
-}
-
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
