@@ -339,7 +339,7 @@ pub fn cmd_bench(args: &[String]) -> Result {
 
 /// Serves the repository on a free port and runs `tests/bench/chromium.mjs`,
 /// which opens `tests/bench/chromium.html` (matching) and
-/// `tests/bench/event.html` (issue #4's 300 × 1,000 event) in Debian's
+/// `tests/bench/event.html` (an event of 300 enterprises × 1,000 participants) in Debian's
 /// Chromium. The event page needs at least 1,300 profiles in the corpus.
 fn browser_run(dir: &Path) -> Result {
     // The page fetches the corpus from the served tree.

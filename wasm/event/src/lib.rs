@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 export interface Party { id: string; name: string; institution: string }
-/** The event file of a matchmaking day (see the README). */
+/** The event file of a matchmaking day (see docs/events.md). */
 export interface EventSpec {
   name?: string; slots: { start: string; end?: string }[]; tables: number;
   meetings_per_enterprise?: { min?: number; max?: number }; meetings_per_participant?: { max?: number };

@@ -29,9 +29,8 @@ extern "C" {
 /// A JS string as Rust text; `None` for anything else.
 ///
 /// `TextEncoder.encodeInto` writes the UTF-8 straight into WebAssembly
-/// memory. `encode` followed by a copy (as before) made a JS buffer the
-/// size of the text and copied it in: 5% of an index build from a 10,000-
-/// profile file. The room given is the text's UTF-16 length, which is
+/// memory, where `encode` followed by a copy would make a JS buffer the
+/// size of the text and copy it in. The room given is the text's UTF-16 length, which is
 /// exact for ASCII; text that needs more gets half as much again of what
 /// is left, piece by piece, rather than three bytes per unit at once as
 /// wasm-bindgen's own conversion (`JsValue::as_string`) reserves: memory,
