@@ -352,8 +352,13 @@ fn damaged_missing_or_foreign_fragments_are_errors() {
         // Missing.
         let e = run_with(&manifest, &files, challenge, name, None).unwrap_err();
         assert!(e.message().contains("404"), "{}", e.message());
-        // Another index's fragment of the same kind under this name.
-        let stranger = foreign.iter().find(|(n, _)| n.starts_with(kind)).unwrap().1;
+        // Another index's fragment of the same kind under this name (one
+        // this index does not have: the same content has the same name).
+        let stranger = foreign
+            .iter()
+            .find(|(n, _)| n.starts_with(kind) && !files.contains_key(n.as_str()))
+            .unwrap()
+            .1;
         let e = run_with(&manifest, &files, challenge, name, Some(stranger.clone())).unwrap_err();
         assert!(e.message().contains(name.as_str()), "{}", e.message());
     }
