@@ -26,7 +26,7 @@
 
 use coopmatch::import::{self, Format, Imported};
 use coopmatch::model::limits;
-use coopmatch::text::Analyzer;
+use coopmatch::text::{Analyzer, Mode};
 use coopmatch::{Challenge, Kind, MatchOptions, Matcher, Params, Profile, Work};
 use coopmatch_event::{self as schedule, Candidate, Event, Party};
 
@@ -36,28 +36,39 @@ use coopmatch_event::{self as schedule, Candidate, Event, Party};
 pub fn analyze(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let mut a = Analyzer::new();
-    let first = check_tokens(&mut a, &text);
-    let _ = a.analyze("warm the caches with something else: 钛合金 Ti-6Al-4V ISO 9001");
-    let again = check_tokens(&mut a, &text);
+    let first = check_tokens(&mut a, &text, Mode::default());
+    let _ = a.analyze(
+        "warm the caches with something else: 钛合金 Ti-6Al-4V ISO 9001",
+        Mode::default(),
+    );
+    let again = check_tokens(&mut a, &text, Mode::default());
     assert_eq!(first, again, "analysing twice differs");
-    let mut b = Analyzer::with_cjk_chars(true);
-    check_tokens(&mut b, &text);
-    b.set_offsets(false);
+    let mut b = Analyzer::new();
+    let chars = Mode {
+        cjk_chars: true,
+        offsets: true,
+    };
+    check_tokens(&mut b, &text, chars);
     let terms: Vec<String> = {
-        let an = b.analyze(&text);
+        let an = b.analyze(
+            &text,
+            Mode {
+                offsets: false,
+                ..chars
+            },
+        );
         an.tokens().iter().map(|t| an.term(t).to_string()).collect()
     };
-    b.set_offsets(true);
     let with_offsets: Vec<String> = {
-        let an = b.analyze(&text);
+        let an = b.analyze(&text, chars);
         an.tokens().iter().map(|t| an.term(t).to_string()).collect()
     };
     assert_eq!(terms, with_offsets, "offsets on/off change the terms");
     let _ = coopmatch::text::normalize(&text);
 }
 
-fn check_tokens(a: &mut Analyzer, text: &str) -> Vec<(String, u32, u32)> {
-    let an = a.analyze(text);
+fn check_tokens(a: &mut Analyzer, text: &str, mode: Mode) -> Vec<(String, u32, u32)> {
+    let an = a.analyze(text, mode);
     an.tokens()
         .iter()
         .map(|t| {
@@ -304,9 +315,9 @@ pub fn matching(data: &[u8]) {
         let ex = r.explanation.as_ref().expect("explain was asked for");
         for s in &ex.challenge_spans {
             let field: &str = match s.field {
-                coopmatch::score::ChallengeField::Title => &challenge.title,
-                coopmatch::score::ChallengeField::Description => &challenge.description,
-                coopmatch::score::ChallengeField::Keyword(i) => &challenge.keywords[i as usize],
+                coopmatch::model::ChallengeField::Title => &challenge.title,
+                coopmatch::model::ChallengeField::Description => &challenge.description,
+                coopmatch::model::ChallengeField::Keyword(i) => &challenge.keywords[i as usize],
             };
             assert!(s.start <= s.end && s.end <= field.len());
             assert!(field.is_char_boundary(s.start) && field.is_char_boundary(s.end));

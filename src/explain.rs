@@ -6,29 +6,13 @@
 //! turns them into UTF-16 offsets with [`utf16_offsets`] so the page can
 //! use them on JS strings directly.
 
-use crate::index::{Index, Source, TermId, WorkId};
-use crate::model::{Challenge, Profile};
+use crate::index::{Index, TermId, WorkId};
+use crate::model::{Challenge, ChallengeField, Profile, ProfileField, Source};
 use crate::params::Params;
-use crate::score::{score_merged, score_work, ChallengeField, Query};
+use crate::score::{score_merged, score_work, works_averaged, Query};
 use crate::sort;
-use crate::text::Analyzer;
+use crate::text::{Analyzer, Mode};
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Serialize;
-
-/// A field of a profile that a span points into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase", tag = "field", content = "index")]
-pub enum ProfileField {
-    /// `works[i].title`.
-    Title,
-    /// `works[i].abstract`.
-    Abstract,
-    Summary,
-    /// `keywords[i]`.
-    Keyword(u32),
-    Name,
-    Discipline,
-}
 
 /// A half-open byte range in one field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -84,7 +68,7 @@ pub fn explain(
     profile: u32,
     analyzer: &mut Analyzer,
 ) -> Explanation {
-    let Some(&(first, end)) = index.profile_works.get(profile as usize) else {
+    let Some((first, end)) = index.profile_works(profile) else {
         return Explanation {
             terms: vec![],
             works: vec![],
@@ -99,7 +83,7 @@ pub fn explain(
         })
         .collect();
     sort::sort_by(&mut works, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let k = crate::score::works_averaged(params, works.len()).max(1);
+    let k = works_averaged(params, works.len()).max(1);
     // The profile score blends the mean of the best works with the merged
     // document; each term's part does the same, so the parts still add up.
     let m = params.merged_weight;
@@ -158,29 +142,46 @@ pub fn explain(
             .map(|t| term_score.get(t).copied().unwrap_or(0.0))
             .sum();
         if part > 0.0 {
-            let text = field_text(challenge, span.field)
+            let text = challenge
+                .field_text(span.field)
                 .get(span.start..span.end)
                 .unwrap_or("")
                 .to_lowercase();
             *by_text.entry(text).or_insert(0.0) += part;
         }
     }
-    analyzer.set_cjk_chars(params.cjk_char_weight > 0.0);
-    analyzer.set_offsets(true);
-    let profile_rec = &index.profiles[profile as usize];
+    let mode = Mode {
+        cjk_chars: params.cjk_char_weight > 0.0,
+        offsets: true,
+    };
+    let Some(profile_rec) = index.profile(profile) else {
+        return Explanation {
+            terms: vec![],
+            works: vec![],
+            challenge_spans: vec![],
+        };
+    };
     let mut surfaces: FxHashMap<TermId, String> = FxHashMap::default();
     let evidence = works
         .iter()
         .take(MAX_EVIDENCE_WORKS.min(k))
         .filter(|(_, s, _)| *s > 0.0)
-        .map(|(w, s, parts)| {
+        .filter_map(|(w, s, parts)| {
             let terms: FxHashSet<TermId> = parts.iter().map(|p| p.0).collect();
-            let source = index.works[*w as usize].source;
-            WorkEvidence {
+            let source = index.work(*w)?.source;
+            Some(WorkEvidence {
                 source,
                 score: *s,
-                spans: work_spans(index, analyzer, profile_rec, source, &terms, &mut surfaces),
-            }
+                spans: work_spans(
+                    index,
+                    analyzer,
+                    mode,
+                    profile_rec,
+                    source,
+                    &terms,
+                    &mut surfaces,
+                ),
+            })
         })
         .collect();
 
@@ -220,34 +221,12 @@ pub fn explain(
     }
 }
 
-pub fn field_text(c: &Challenge, field: ChallengeField) -> &str {
-    match field {
-        ChallengeField::Title => &c.title,
-        ChallengeField::Description => &c.description,
-        ChallengeField::Keyword(i) => c.keywords.get(i as usize).map_or("", String::as_str),
-    }
-}
-
-pub fn profile_field_text(p: &Profile, source: Source, field: ProfileField) -> &str {
-    let work = match source {
-        Source::Work(i) => p.works.get(i as usize),
-        Source::Card => None,
-    };
-    match field {
-        ProfileField::Title => work.map_or("", |w| w.title.as_str()),
-        ProfileField::Abstract => work.map_or("", |w| w.abstract_text.as_str()),
-        ProfileField::Summary => &p.summary,
-        ProfileField::Keyword(i) => p.keywords.get(i as usize).map_or("", String::as_str),
-        ProfileField::Name => &p.name,
-        ProfileField::Discipline => &p.discipline,
-    }
-}
-
 /// Spans of matched words in one evidence text of a profile, merged; also
 /// records how each matched term is written there (lower-cased).
 fn work_spans(
     index: &Index,
     analyzer: &mut Analyzer,
+    mode: Mode,
     profile: &Profile,
     source: Source,
     terms: &FxHashSet<TermId>,
@@ -267,8 +246,8 @@ fn work_spans(
     };
     let mut spans = Vec::new();
     for field in fields {
-        let text = profile_field_text(profile, source, field);
-        let analysis = analyzer.analyze(text);
+        let text = profile.field_text(source, field);
+        let analysis = analyzer.analyze(text, mode);
         let tokens = analysis.tokens();
         let ids: Vec<Option<TermId>> = tokens
             .iter()

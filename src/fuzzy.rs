@@ -10,25 +10,22 @@
 //! the closest wins, then the most common (higher document frequency), then
 //! the alphabetically first, so the result is deterministic.
 
-use crate::index::{Index, TermId};
+use crate::vocab::{letter_mask, TermId, Vocabulary};
 
 /// Fewest letters in the challenge word for it to be corrected.
 pub const MIN_LETTERS: usize = 5;
 /// Surface length from which two edits are allowed.
 pub const TWO_EDITS_FROM: usize = 8;
 
-/// Letters present, as a bit set: a cheap filter, since one edit changes at
-/// most two bits of it. The vocabulary keeps each word's mask
-/// ([`crate::vocab::Vocabulary::words_of_len`]).
-pub fn letter_mask(s: &str) -> u32 {
-    s.bytes()
-        .filter(u8::is_ascii_lowercase)
-        .fold(0, |m, b| m | 1 << (b - b'a'))
-}
-
-/// The best vocabulary word for `stem` (a stem not in the vocabulary) whose
-/// surface form had `letters` letters, with its edit distance.
-pub fn correct(index: &Index, stem: &str, letters: usize) -> Option<(TermId, usize)> {
+/// The best word of `vocab` for `stem` (a stem not in it) whose surface
+/// form had `letters` letters, with its edit distance. `df` gives a
+/// term's document frequency, which breaks ties towards common words.
+pub fn correct(
+    vocab: &Vocabulary,
+    df: impl Fn(TermId) -> usize,
+    stem: &str,
+    letters: usize,
+) -> Option<(TermId, usize)> {
     if letters < MIN_LETTERS || !stem.chars().all(char::is_alphabetic) {
         return None;
     }
@@ -42,16 +39,16 @@ pub fn correct(index: &Index, stem: &str, letters: usize) -> Option<(TermId, usi
         // swap neither: d edits change bits + length difference by at
         // most 2d. So only words within that bound can be close enough.
         let budget = (2 * max_edits).saturating_sub(l.abs_diff(len)) as u32;
-        for &(term, word_mask) in index.vocab.words_of_len(l) {
+        for &(term, word_mask) in vocab.words_of_len(l) {
             if (word_mask ^ mask).count_ones() > budget {
                 continue;
             }
-            let text = index.single_text(term);
+            let text = vocab.single_text(term);
             let d = strsim::osa_distance(stem, text);
             if d == 0 || d > max_edits {
                 continue;
             }
-            let key = (d, std::cmp::Reverse(index.df(term)), text, term);
+            let key = (d, std::cmp::Reverse(df(term)), text, term);
             if best.as_ref().is_none_or(|b| key < *b) {
                 best = Some(key);
             }
@@ -63,8 +60,13 @@ pub fn correct(index: &Index, stem: &str, letters: usize) -> Option<(TermId, usi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::Index;
     use crate::model::{Profile, Work};
     use crate::params::Params;
+
+    fn correct(idx: &Index, stem: &str, letters: usize) -> Option<(TermId, usize)> {
+        super::correct(idx.vocabulary(), |t| idx.df(t), stem, letters)
+    }
 
     fn index(titles: &[&str]) -> Index {
         let mut idx = Index::new(&Params::default());
@@ -115,7 +117,7 @@ mod tests {
             "turbulent boundary layers",
             "stable tables",
         ]);
-        let words: Vec<TermId> = (0..idx.vocab.len() as TermId)
+        let words: Vec<TermId> = (0..idx.vocabulary().len() as TermId)
             .filter(|&t| {
                 let text = idx.single_text(t);
                 !text.is_empty() && text.chars().all(char::is_alphabetic)

@@ -6,10 +6,12 @@
 //! "profile card". Postings are kept sorted by work number, which lets the
 //! explainer and the reverse view look up one work with a binary search.
 
+use crate::error::{Error, Result};
 use crate::model::Profile;
+pub use crate::model::Source;
 use crate::params::Params;
-pub use crate::postings::{Posting, Postings, PrebuiltLists, WorkId};
-use crate::text::{Analysis, Analyzer, TermKind};
+pub use crate::postings::{List, Posting, Postings, PrebuiltLists, WorkId};
+use crate::text::{Analysis, Analyzer, Mode, TermKind};
 pub use crate::vocab::{Term, TermId, Vocabulary};
 
 /// A work's profile and BM25 length factor, side by side: scoring reads
@@ -19,15 +21,6 @@ pub use crate::vocab::{Term, TermId, Vocabulary};
 pub struct WorkScoring {
     pub profile: u32,
     pub length_factor: f32,
-}
-
-/// Which text of a profile a work document came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// `profile.works[i]`.
-    Work(u32),
-    /// The profile card: keywords, summary, name, discipline.
-    Card,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +57,9 @@ pub struct Index {
     scoring: Vec<WorkScoring>,
     scoring_params: (f32, f32),
     analyzer: Analyzer,
+    /// How fields are analysed: single CJK characters when they carry
+    /// weight; no offsets (indexing needs only terms).
+    analysis_mode: Mode,
     /// The whole corpus's statistics when this index holds only part of it
     /// (see [`CorpusStats`]).
     corpus: Option<Box<CorpusStats>>,
@@ -80,6 +76,37 @@ pub(crate) struct CorpusStats {
     pub total_len: f64,
     /// Per term id of the part's vocabulary: (works, profiles) with the term.
     pub df: Vec<(u32, u32)>,
+}
+
+/// Length normalisation of BM25, `k1·(1 − b + b·len/avg)`, as
+/// `base + slope·len` so that the per-posting cost is one multiply-add
+/// (the division by the average is done once per query). It lives with
+/// the index, which keeps each work's factor for scoring.
+#[derive(Debug, Clone, Copy)]
+pub struct LengthNorm {
+    base: f32,
+    slope: f32,
+}
+
+impl LengthNorm {
+    /// The normalisation for documents whose average length is `avg_len`.
+    pub fn new(params: &Params, avg_len: f32) -> LengthNorm {
+        LengthNorm::with(params.k1, params.b, avg_len)
+    }
+
+    /// The same with `k1` and `b` given directly.
+    pub fn with(k1: f32, b: f32, avg_len: f32) -> LengthNorm {
+        LengthNorm {
+            base: k1 * (1.0 - b),
+            slope: k1 * b / avg_len,
+        }
+    }
+
+    /// The factor for a document of length `len`.
+    #[inline]
+    pub fn factor(self, len: f32) -> f32 {
+        self.base + self.slope * len
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -104,10 +131,9 @@ impl Index {
                 phrase: params.phrase_weight > 0.0,
                 cjk_char: params.cjk_char_weight,
             },
-            analyzer: {
-                let mut a = Analyzer::with_cjk_chars(params.cjk_char_weight > 0.0);
-                a.set_offsets(false);
-                a
+            analysis_mode: Mode {
+                cjk_chars: params.cjk_char_weight > 0.0,
+                offsets: false,
             },
             scoring_params: (params.k1, params.b),
             ..Index::default()
@@ -116,6 +142,46 @@ impl Index {
 
     pub fn profiles(&self) -> &[Profile] {
         &self.profiles
+    }
+
+    /// Profile number `profile`.
+    pub fn profile(&self, profile: u32) -> Option<&Profile> {
+        self.profiles.get(profile as usize)
+    }
+
+    /// Number of profiles.
+    pub fn profile_count(&self) -> usize {
+        self.profile_works.len()
+    }
+
+    /// The work numbers of a profile's documents, `first..end`.
+    pub fn profile_works(&self, profile: u32) -> Option<(WorkId, WorkId)> {
+        self.profile_works.get(profile as usize).copied()
+    }
+
+    /// Every profile's work numbers, `first..end`, by profile number.
+    pub fn all_profile_works(&self) -> &[(WorkId, WorkId)] {
+        &self.profile_works
+    }
+
+    /// Each profile's weighted length, its works merged, by profile number.
+    pub fn profile_lens(&self) -> &[f32] {
+        &self.profile_len
+    }
+
+    /// Work number `work`: its profile, source and length.
+    pub fn work(&self, work: WorkId) -> Option<&WorkEntry> {
+        self.works.get(work as usize)
+    }
+
+    /// The vocabulary: every term the works use.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocab
+    }
+
+    /// The posting lists of `term`, one per sealed segment.
+    pub fn lists(&self, term: TermId) -> impl Iterator<Item = List<'_>> + '_ {
+        self.postings.lists(term)
     }
 
     /// Rebuilds an index from its stored parts (see `store.rs`): the
@@ -130,7 +196,7 @@ impl Index {
         work_lens: Vec<f32>,
         vocab: Vocabulary,
         lists: PrebuiltLists,
-    ) -> crate::Result<Index> {
+    ) -> Result<Index> {
         let mut idx = Index::new(params);
         let mut lens = work_lens.into_iter();
         for (p, profile) in profiles.iter().enumerate() {
@@ -141,7 +207,7 @@ impl Index {
             for source in sources {
                 let len = lens
                     .next()
-                    .ok_or_else(|| crate::Error::invalid("fewer work lengths than works"))?;
+                    .ok_or_else(|| Error::invalid("fewer work lengths than works"))?;
                 idx.works.push(WorkEntry {
                     profile: p as u32,
                     source,
@@ -154,7 +220,7 @@ impl Index {
             idx.profile_works.push((first, idx.works.len() as WorkId));
         }
         if lens.next().is_some() {
-            return Err(crate::Error::invalid("more work lengths than works"));
+            return Err(Error::invalid("more work lengths than works"));
         }
         idx.profiles = profiles;
         idx.vocab = vocab;
@@ -171,7 +237,7 @@ impl Index {
 
     fn refresh_scoring(&mut self) {
         let (k1, b) = self.scoring_params;
-        let norm = crate::score::LengthNorm::with(k1, b, self.avg_len());
+        let norm = LengthNorm::with(k1, b, self.avg_len());
         // The old table goes first, so the two are never held at once.
         self.scoring = Vec::new();
         self.scoring = self
@@ -191,7 +257,7 @@ impl Index {
         if self.scoring_params == (params.k1, params.b) && self.scoring.len() == self.works.len() {
             return std::borrow::Cow::Borrowed(&self.scoring);
         }
-        let norm = crate::score::LengthNorm::with(params.k1, params.b, self.avg_len());
+        let norm = LengthNorm::with(params.k1, params.b, self.avg_len());
         self.works
             .iter()
             .map(|w| WorkScoring {
@@ -388,7 +454,7 @@ impl Index {
             return 0.0;
         }
         let mut analyzer = std::mem::take(&mut self.analyzer);
-        let analysis = analyzer.analyze(text);
+        let analysis = analyzer.analyze(text, self.analysis_mode);
         let len = self.add_analysis(analysis, weight);
         self.analyzer = analyzer;
         len

@@ -10,8 +10,8 @@ use crate::params::Params;
 use crate::score::{feedback, profile_scores, score_works, Accumulator, Query};
 use crate::sort;
 use crate::text::Analyzer;
-use crate::view::LoadReportView;
 use rustc_hash::FxHashMap;
+use serde::Serialize;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 
@@ -191,6 +191,22 @@ pub struct AddReport {
     pub replaced: Vec<String>,
 }
 
+/// What a load of profiles did; `rows == added + replaced + rejected`
+/// where `replaced` counts rows whose id was already present.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LoadReport {
+    /// Profiles new to the matcher.
+    pub added: usize,
+    /// Rows whose id was already loaded (or repeated): they replaced it.
+    pub replaced: usize,
+    /// Profiles loaded after this load.
+    pub total: usize,
+    /// Rows read.
+    pub rows: usize,
+    /// Every row rejected or replacing, with its line.
+    pub errors: Vec<RowError>,
+}
+
 /// Refuses a challenge with more text than
 /// [`limits::MAX_CHALLENGE_BYTES`](crate::model::limits::MAX_CHALLENGE_BYTES):
 /// text pasted into the page reaches the matcher without an importer's
@@ -277,9 +293,9 @@ impl Matcher {
         }
     }
 
-    /// The loaded profiles' index as a sharded index (see [`crate::shard`]).
-    pub fn write_sharded(&self) -> crate::shard::Sharded {
-        crate::shard::write(&self.params, &self.index)
+    /// The index the matcher ranks with (the sharded writer reads it).
+    pub(crate) fn index(&self) -> &Index {
+        &self.index
     }
 
     /// The loaded profiles' index as a `.cmx` file for [`Matcher::from_index`].
@@ -370,7 +386,7 @@ impl Matcher {
 
     /// Loads imported profiles and reports every row: added, replacing an
     /// earlier id, or rejected by the importer.
-    pub fn load(&mut self, imported: Imported<Profile>) -> LoadReportView {
+    pub fn load(&mut self, imported: Imported<Profile>) -> LoadReport {
         let Imported {
             records,
             lines,
@@ -389,7 +405,7 @@ impl Matcher {
                 loaded: true,
             });
         }
-        LoadReportView {
+        LoadReport {
             added: report.added,
             replaced: report.replaced.len(),
             total: self.len(),

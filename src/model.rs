@@ -123,6 +123,64 @@ pub struct Profile {
     pub number: Option<String>,
 }
 
+/// Which text of a profile a work document came from (the index makes
+/// one document of each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `profile.works[i]`.
+    Work(u32),
+    /// The profile card: keywords, summary, name, discipline.
+    Card,
+}
+
+/// A field of a profile that a span points into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase", tag = "field", content = "index")]
+pub enum ProfileField {
+    /// `works[i].title`.
+    Title,
+    /// `works[i].abstract`.
+    Abstract,
+    /// `summary`.
+    Summary,
+    /// `keywords[i]`.
+    Keyword(u32),
+    /// `name`.
+    Name,
+    /// `discipline`.
+    Discipline,
+}
+
+/// A field of the challenge, for highlight spans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChallengeField {
+    /// `title`.
+    Title,
+    /// `description`.
+    Description,
+    /// `keywords[i]`.
+    Keyword(u32),
+}
+
+impl Profile {
+    /// The text of `field` in the document `source` (a title or abstract
+    /// belongs to a work, the rest to the card); empty when there is none.
+    pub fn field_text(&self, source: Source, field: ProfileField) -> &str {
+        let work = match source {
+            Source::Work(i) => self.works.get(i as usize),
+            Source::Card => None,
+        };
+        match field {
+            ProfileField::Title => work.map_or("", |w| w.title.as_str()),
+            ProfileField::Abstract => work.map_or("", |w| w.abstract_text.as_str()),
+            ProfileField::Summary => &self.summary,
+            ProfileField::Keyword(i) => self.keywords.get(i as usize).map_or("", String::as_str),
+            ProfileField::Name => &self.name,
+            ProfileField::Discipline => &self.discipline,
+        }
+    }
+}
+
 /// An enterprise's technical challenge ("unveiling list" entry).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Challenge {
@@ -136,6 +194,15 @@ pub struct Challenge {
 }
 
 impl Challenge {
+    /// The text of `field`; empty for a keyword that is not there.
+    pub fn field_text(&self, field: ChallengeField) -> &str {
+        match field {
+            ChallengeField::Title => &self.title,
+            ChallengeField::Description => &self.description,
+            ChallengeField::Keyword(i) => self.keywords.get(i as usize).map_or("", String::as_str),
+        }
+    }
+
     /// A challenge made from free text alone, as pasted into the page.
     pub fn from_text(id: &str, text: &str) -> Challenge {
         Challenge {

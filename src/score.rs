@@ -22,22 +22,13 @@
 //! the number of distinct terms ([`length_curve`]), never a cut-off.
 
 use crate::fuzzy;
-use crate::index::{Index, Posting, Source, TermId, WorkId, WorkScoring};
-use crate::model::Challenge;
+use crate::index::{Index, LengthNorm, Posting, TermId, WorkId, WorkScoring};
+use crate::model::{Challenge, ChallengeField, Source};
 use crate::params::Params;
 use crate::postings::PostingSink;
 use crate::sort;
-use crate::text::{Analyzer, TermKind};
+use crate::text::{Analyzer, Mode, TermKind};
 use rustc_hash::FxHashMap;
-
-/// A field of the challenge, for highlight spans.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ChallengeField {
-    Title,
-    Description,
-    /// `keywords[i]`.
-    Keyword(u32),
-}
 
 /// A challenge term with its weight (query weight × idf).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -137,8 +128,10 @@ impl Query {
         challenge: &Challenge,
         analyzer: &mut Analyzer,
     ) -> Query {
-        analyzer.set_cjk_chars(params.cjk_char_weight > 0.0);
-        analyzer.set_offsets(true);
+        let mode = Mode {
+            cjk_chars: params.cjk_char_weight > 0.0,
+            offsets: true,
+        };
         let mut counts: FxHashMap<TermId, (f32, bool)> = FxHashMap::default();
         let mut tokens = Vec::new();
         let mut fields: Vec<(ChallengeField, &str, f32)> = vec![
@@ -156,7 +149,7 @@ impl Query {
             if text.is_empty() || weight <= 0.0 {
                 continue;
             }
-            let analysis = analyzer.analyze(text);
+            let analysis = analyzer.analyze(text, mode);
             let mut ids: Vec<Option<TermId>> = Vec::with_capacity(analysis.tokens().len());
             for t in analysis.tokens() {
                 let stem = analysis.term(t);
@@ -170,7 +163,7 @@ impl Query {
                     let letters = text
                         .get(t.start as usize..t.end as usize)
                         .map_or(0, |s| s.chars().count());
-                    id = fuzzy::correct(index, stem, letters)
+                    id = fuzzy::correct(index.vocabulary(), |t| index.df(t), stem, letters)
                         .map(|(term, _)| (term, weight * params.fuzzy_weight, true));
                 }
                 ids.push(id.map(|(term, ..)| term));
@@ -228,33 +221,6 @@ impl Query {
     }
 }
 
-/// Length normalisation of BM25, `k1·(1 − b + b·len/avg)`, as
-/// `base + slope·len` so that the per-posting cost is one multiply-add
-/// (the division by the average is done once per query).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct LengthNorm {
-    base: f32,
-    slope: f32,
-}
-
-impl LengthNorm {
-    fn new(params: &Params, avg_len: f32) -> LengthNorm {
-        LengthNorm::with(params.k1, params.b, avg_len)
-    }
-
-    pub(crate) fn with(k1: f32, b: f32, avg_len: f32) -> LengthNorm {
-        LengthNorm {
-            base: k1 * (1.0 - b),
-            slope: k1 * b / avg_len,
-        }
-    }
-
-    #[inline]
-    pub(crate) fn factor(self, len: f32) -> f32 {
-        self.base + self.slope * len
-    }
-}
-
 /// The contribution of one term occurrence count to a work's raw score.
 #[inline]
 pub fn contribution(weight: f32, tf: f32, length_factor: f32) -> f32 {
@@ -284,7 +250,7 @@ pub fn score_works(index: &Index, params: &Params, query: &Query, acc: &mut Accu
     acc.works.clear();
     acc.works.resize(index.work_count(), 0.0);
     acc.merged.clear();
-    acc.merged.resize(index.profile_works.len(), 0.0);
+    acc.merged.resize(index.profile_count(), 0.0);
     add_terms(index, params, &query.terms, acc);
     if query.norm > 0.0 {
         acc.scale(1.0 / query.norm);
@@ -305,7 +271,7 @@ fn add_terms(index: &Index, params: &Params, terms: &[QueryTerm], acc: &mut Accu
         scores: &mut acc.works,
         merged: (params.merged_weight > 0.0).then(|| MergedScores {
             scores: &mut acc.merged,
-            lens: &index.profile_len,
+            lens: index.profile_lens(),
             norm: LengthNorm::new(params, index.avg_profile_len()),
         }),
         run: None,
@@ -314,7 +280,7 @@ fn add_terms(index: &Index, params: &Params, terms: &[QueryTerm], acc: &mut Accu
         sink.weight = qt.weight;
         // A list per segment: a plain loop over each keeps the hot loop
         // tight (see `List::feed`).
-        for list in index.postings.lists(qt.term) {
+        for list in index.lists(qt.term) {
             list.feed(&mut sink);
         }
         sink.end_run();
@@ -391,9 +357,9 @@ pub fn score_merged(
     query: &Query,
     profile: u32,
 ) -> (f32, Vec<(TermId, f32)>) {
-    let (Some(&(first, end)), Some(&len)) = (
-        index.profile_works.get(profile as usize),
-        index.profile_len.get(profile as usize),
+    let (Some((first, end)), Some(&len)) = (
+        index.profile_works(profile),
+        index.profile_lens().get(profile as usize),
     ) else {
         return (0.0, Vec::new());
     };
@@ -437,7 +403,7 @@ pub fn score_work(
     query: &Query,
     work: WorkId,
 ) -> (f32, Vec<(TermId, f32)>) {
-    let Some(entry) = index.works.get(work as usize) else {
+    let Some(entry) = index.work(work) else {
         return (0.0, Vec::new());
     };
     let lf = LengthNorm::new(params, index.avg_len()).factor(entry.len);
@@ -477,18 +443,20 @@ pub fn feedback(
     // Plain analysis (no CJK single characters): the words worth adding
     // are stems, codes and bigrams.
     // Feedback adds words and bigrams only, and needs no offsets.
-    analyzer.set_cjk_chars(false);
-    analyzer.set_offsets(false);
+    let mode = Mode {
+        cjk_chars: false,
+        offsets: false,
+    };
     // A work's words count by its first-pass score relative to the best.
     let top = best.first().map_or(1.0, |b| b.0).max(f32::MIN_POSITIVE);
     // One work's term counts, cleared and reused for each work.
     let mut counts: FxHashMap<TermId, f32> = FxHashMap::default();
     for &(score, work) in &best {
         let doc_weight = powf(score / top, params.feedback_doc_power);
-        let Some(entry) = index.works.get(work as usize) else {
+        let Some(entry) = index.work(work) else {
             continue;
         };
-        let Some(profile) = index.profiles.get(entry.profile as usize) else {
+        let Some(profile) = index.profile(entry.profile) else {
             continue;
         };
         let texts: Vec<&str> = match entry.source {
@@ -506,7 +474,7 @@ pub fn feedback(
         counts.clear();
         let mut len = 0.0f32;
         for text in texts {
-            let analysis = analyzer.analyze(text);
+            let analysis = analyzer.analyze(text, mode);
             for t in analysis.tokens() {
                 if let Some(id) = index.single(analysis.term(t)) {
                     *counts.entry(id).or_insert(0.0) += 1.0;
@@ -604,7 +572,7 @@ pub fn aggregate(scores: &[f32], top_works: usize) -> f32 {
 pub fn profile_scores(index: &Index, params: &Params, acc: &Accumulator) -> Vec<f32> {
     let m = params.merged_weight;
     index
-        .profile_works
+        .all_profile_works()
         .iter()
         .enumerate()
         .map(|(p, &(a, b))| {

@@ -3,13 +3,9 @@
 //! Offsets are converted here: UTF-16 code units for JS, bytes for Rust
 //! and files.
 
-use crate::explain::{
-    field_text, profile_field_text, utf16_offsets, Explanation, ProfileField, Span,
-};
-use crate::index::Source;
-use crate::matcher::Facets;
-use crate::model::{Challenge, Profile};
-use crate::score::ChallengeField;
+use crate::explain::{utf16_offsets, Explanation, Span};
+use crate::matcher::{ChallengeMatch, Facets, Match};
+use crate::model::{Challenge, ChallengeField, Profile, ProfileField, Source};
 use serde::Serialize;
 
 /// What offsets count.
@@ -86,7 +82,7 @@ impl ExplanationView {
             .challenge_spans
             .iter()
             .map(|s| {
-                let (start, end) = convert(field_text(challenge, s.field), s.start, s.end, unit);
+                let (start, end) = convert(challenge.field_text(s.field), s.start, s.end, unit);
                 let (field, index) = match s.field {
                     ChallengeField::Title => ("title", None),
                     ChallengeField::Description => ("description", None),
@@ -116,12 +112,8 @@ impl ExplanationView {
                 };
                 for s in &w.spans {
                     let Span { field, start, end } = *s;
-                    let (start, end) = convert(
-                        profile_field_text(profile, w.source, field),
-                        start,
-                        end,
-                        unit,
-                    );
+                    let (start, end) =
+                        convert(profile.field_text(w.source, field), start, end, unit);
                     match field {
                         ProfileField::Title => view.title_spans.push([start, end]),
                         ProfileField::Abstract => view.abstract_spans.push([start, end]),
@@ -203,12 +195,7 @@ pub struct MatchView<'a> {
 }
 
 impl<'a> MatchView<'a> {
-    pub fn new(
-        m: &crate::matcher::Match<'a>,
-        challenge: &Challenge,
-        unit: OffsetUnit,
-        with_profile: bool,
-    ) -> Self {
+    pub fn new(m: &Match<'a>, challenge: &Challenge, unit: OffsetUnit, with_profile: bool) -> Self {
         MatchView {
             id: &m.profile.id,
             profile: with_profile.then_some(m.profile),
@@ -231,11 +218,7 @@ pub struct ChallengeMatchView<'a> {
 }
 
 impl<'a> ChallengeMatchView<'a> {
-    pub fn new(
-        m: &crate::matcher::ChallengeMatch<'a>,
-        profile: &Profile,
-        unit: OffsetUnit,
-    ) -> Self {
+    pub fn new(m: &ChallengeMatch<'a>, profile: &Profile, unit: OffsetUnit) -> Self {
         ChallengeMatchView {
             challenge: m.challenge,
             score: round_score(m.score),
@@ -245,15 +228,4 @@ impl<'a> ChallengeMatchView<'a> {
                 .map(|e| ExplanationView::new(e, m.challenge, profile, unit)),
         }
     }
-}
-
-/// What a load of profiles did; `rows == added + replaced + rejected`
-/// where `replaced` counts rows whose id was already present.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct LoadReportView {
-    pub added: usize,
-    pub replaced: usize,
-    pub total: usize,
-    pub rows: usize,
-    pub errors: Vec<crate::import::RowError>,
 }

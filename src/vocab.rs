@@ -41,7 +41,7 @@ pub struct Vocabulary {
     singles: StrMap<TermId>,
     pairs: FxHashMap<u64, TermId>,
     /// Alphabetic word terms by length in chars, for typo tolerance, each
-    /// with its letter mask ([`crate::fuzzy::letter_mask`]), computed once
+    /// with its letter mask ([`letter_mask`]), computed once
     /// here: typo correction tests it for every word of a length, for
     /// every unknown challenge word, and recomputing it was most of that cost.
     words_by_len: Vec<Vec<(TermId, u32)>>,
@@ -51,6 +51,14 @@ pub struct Vocabulary {
     /// array read costs far less than hashing. A cache in front of
     /// `singles`, filled by [`Vocabulary::intern_single`].
     cjk_ids: Vec<TermId>,
+}
+
+/// Letters present, as a bit set: a cheap filter for typo correction,
+/// since one edit changes at most two bits of it.
+pub fn letter_mask(s: &str) -> u32 {
+    s.bytes()
+        .filter(u8::is_ascii_lowercase)
+        .fold(0, |m, b| m | 1 << (b - b'a'))
 }
 
 /// The block of CJK unified ideographs: nearly every Chinese character.
@@ -178,7 +186,7 @@ impl Vocabulary {
             if self.words_by_len.len() <= len {
                 self.words_by_len.resize(len + 1, Vec::new());
             }
-            self.words_by_len[len].push((id, crate::fuzzy::letter_mask(text)));
+            self.words_by_len[len].push((id, letter_mask(text)));
         }
         id
     }
@@ -259,10 +267,7 @@ mod tests {
         let wing = v.intern_single("wing", TermKind::Word);
         v.intern_single("h100", TermKind::Code);
         v.intern_single("合金", TermKind::Cjk);
-        assert_eq!(
-            v.words_of_len(4),
-            &[(wing, crate::fuzzy::letter_mask("wing"))]
-        );
+        assert_eq!(v.words_of_len(4), &[(wing, letter_mask("wing"))]);
         assert!(v.words_of_len(2).is_empty() && v.words_of_len(99).is_empty());
     }
 }

@@ -63,7 +63,7 @@ fn fuzz_corpus_index() {
 
 use coopmatch::import::{read_challenges, read_profiles, Format, MAX_IMPORT_BYTES};
 use coopmatch::model::limits;
-use coopmatch::text::Analyzer;
+use coopmatch::text::{Analyzer, Mode};
 use coopmatch::{Challenge, ErrorKind, MatchOptions, Matcher, Params, Profile};
 use coopmatch_event::Event;
 use std::time::{Duration, Instant};
@@ -128,7 +128,7 @@ fn assert_scores_sane(m: &Matcher, c: &Challenge) {
 
 /// Every token of the analysis sits on char boundaries of `text`.
 fn analyse_checked(a: &mut Analyzer, text: &str) -> usize {
-    let an = a.analyze(text);
+    let an = a.analyze(text, Mode::default());
     for t in an.tokens() {
         let (s, e) = (t.start as usize, t.end as usize);
         assert!(s <= e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e));
@@ -844,17 +844,24 @@ fn indexing_and_queries_make_the_same_terms() {
         "ＩＳＯ 14001 环境管理",
         "钛合金 Ti-6Al-4V, H100 and 5G; GB 50016",
     ];
-    let terms = |a: &mut Analyzer, t: &str| -> Vec<String> {
-        let an = a.analyze(t);
+    let terms = |a: &mut Analyzer, t: &str, offsets: bool| -> Vec<String> {
+        let mode = Mode {
+            offsets,
+            ..Mode::default()
+        };
+        let an = a.analyze(t, mode);
         an.tokens().iter().map(|k| an.term(k).to_string()).collect()
     };
     let mut with = Analyzer::new();
     let mut without = Analyzer::new();
-    without.set_offsets(false);
     for t in texts {
-        assert_eq!(terms(&mut with, t), terms(&mut without, t), "{t}");
+        assert_eq!(
+            terms(&mut with, t, true),
+            terms(&mut without, t, false),
+            "{t}"
+        );
     }
-    assert!(terms(&mut without, texts[0]).contains(&"gbt19001".to_string()));
+    assert!(terms(&mut without, texts[0], false).contains(&"gbt19001".to_string()));
     let mut m = Matcher::new(Params::default()).unwrap();
     m.add_profiles(vec![Profile {
         id: "std".into(),

@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use coopmatch::import::{read_challenges, read_profiles, Format};
-use coopmatch::text::{normalize, Analyzer};
+use coopmatch::text::{normalize, Analyzer, Mode};
 use coopmatch::{Challenge, MatchOptions, Matcher, Params, Profile, Work};
 use proptest::prelude::*;
 
@@ -43,7 +43,7 @@ proptest! {
     #[test]
     fn token_offsets_are_valid_char_ranges(s in mixed_text()) {
         let mut a = Analyzer::new();
-        let analysis = a.analyze(&s);
+        let analysis = a.analyze(&s, Mode::default());
         for t in analysis.tokens() {
             let (start, end) = (t.start as usize, t.end as usize);
             prop_assert!(start < end && end <= s.len());

@@ -30,7 +30,7 @@ use crate::matcher::{MatchOptions, Matcher};
 use crate::model::{Challenge, Profile, Work};
 use crate::params::Params;
 use crate::score::{score_works, Accumulator, Query};
-use crate::text::{Analyzer, TermKind};
+use crate::text::{Analyzer, Mode, TermKind};
 use crate::vocab::Vocabulary;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -712,8 +712,10 @@ impl ShardedIndex {
         analyzer: &mut Analyzer,
     ) -> Result<bool> {
         let params = self.manifest.params;
-        analyzer.set_cjk_chars(params.cjk_char_weight > 0.0);
-        analyzer.set_offsets(true);
+        let mode = Mode {
+            cjk_chars: params.cjk_char_weight > 0.0,
+            offsets: true,
+        };
         let mut fields: Vec<(&str, f32)> = vec![
             (&challenge.title, params.title_weight),
             (&challenge.description, params.abstract_weight),
@@ -728,7 +730,7 @@ impl ShardedIndex {
             if text.is_empty() || weight <= 0.0 {
                 continue;
             }
-            let a = analyzer.analyze(text);
+            let a = analyzer.analyze(text, mode);
             let tokens: Vec<(String, Option<usize>)> = a
                 .tokens()
                 .iter()
@@ -782,7 +784,9 @@ impl ShardedIndex {
         if !unknown.is_empty() {
             let (part, _) = self.part(pass)?;
             for (stem, letters) in unknown {
-                if let Some((t, _)) = crate::fuzzy::correct(&part, &stem, letters) {
+                if let Some((t, _)) =
+                    crate::fuzzy::correct(part.vocabulary(), |t| part.df(t), &stem, letters)
+                {
                     corrected.insert(stem, part.single_text(t).to_string());
                 }
             }
@@ -809,8 +813,10 @@ impl ShardedIndex {
     /// the texts of these profiles' best works; all their works are
     /// analysed here, a superset).
     fn feedback_keys(&mut self, pass: &Pass, owners: &[u32]) -> Vec<Vec<u8>> {
-        self.analyzer.set_cjk_chars(false);
-        self.analyzer.set_offsets(false);
+        let mode = Mode {
+            cjk_chars: false,
+            offsets: false,
+        };
         let mut keys = Vec::new();
         for p in owners {
             let Some(p) = pass.records.get(p) else {
@@ -823,7 +829,7 @@ impl ShardedIndex {
                 texts.push(&w.abstract_text);
             }
             for t in texts {
-                let a = self.analyzer.analyze(t);
+                let a = self.analyzer.analyze(t, mode);
                 keys.extend(a.tokens().iter().map(|tok| a.term(tok).as_bytes().to_vec()));
             }
         }

@@ -42,6 +42,15 @@ fn term_tag(k: TermKind) -> u8 {
     }
 }
 
+// Here rather than in `matcher.rs`: the shard reader ranks with a
+// `Matcher`, so the matcher must not import this module back.
+impl crate::matcher::Matcher {
+    /// The loaded profiles' index as a sharded index (see [`crate::shard`]).
+    pub fn write_sharded(&self) -> Sharded {
+        write(self.params(), self.index())
+    }
+}
+
 /// Writes `index` (built or loaded with `params`) as a sharded index.
 pub fn write(params: &Params, index: &Index) -> Sharded {
     let mut fragments = Vec::new();

@@ -107,6 +107,30 @@ const MAX_STANDARD_PREFIX: usize = 5;
 /// Fewest digits in a standard's number: keeps `ISO 9001`, skips `Mach 2`.
 const MIN_STANDARD_DIGITS: usize = 3;
 
+/// What an analysis gives besides the terms. Each caller says what it
+/// needs on every call, so one analyser can serve indexing, queries and
+/// highlighting without a setting left over from the previous caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mode {
+    /// Whether CJK runs also give their single characters, as
+    /// [`TermKind::CjkChar`] tokens after each run's bigrams.
+    pub cjk_chars: bool,
+    /// Whether tokens get their byte offsets in the original text; when
+    /// only terms are needed (indexing) they are 0, which saves the
+    /// offset bookkeeping.
+    pub offsets: bool,
+}
+
+impl Default for Mode {
+    /// Offsets on, single CJK characters off.
+    fn default() -> Self {
+        Mode {
+            cjk_chars: false,
+            offsets: true,
+        }
+    }
+}
+
 /// Runs the pipeline; reuses its buffers between texts, so keep one per
 /// thread of work rather than making one per text.
 #[derive(Default)]
@@ -116,41 +140,20 @@ pub struct Analyzer {
     pieces: Vec<Piece>,
     joined: String,
     out: Analysis,
-    /// Whether CJK runs also give their single characters.
-    cjk_chars: bool,
-    /// False when only terms are needed: token offsets are then 0.
-    skip_offsets: bool,
 }
 
 impl Analyzer {
+    /// An analyser with empty buffers.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// An analyser that also gives the single characters of CJK runs, as
-    /// [`TermKind::CjkChar`] tokens after each run's bigrams.
-    pub fn with_cjk_chars(on: bool) -> Self {
-        Analyzer {
-            cjk_chars: on,
-            ..Self::default()
-        }
-    }
-
-    /// Turns the single CJK characters on or off for the next texts.
-    pub fn set_cjk_chars(&mut self, on: bool) {
-        self.cjk_chars = on;
-    }
-
-    /// Turns token offsets off (indexing needs only terms) or back on.
-    pub fn set_offsets(&mut self, on: bool) {
-        self.skip_offsets = !on;
-    }
-
-    /// Analyses `text`. The result borrows the analyser until the next call.
-    pub fn analyze(&mut self, text: &str) -> &Analysis {
+    /// Analyses `text` as `mode` says. The result borrows the analyser
+    /// until the next call.
+    pub fn analyze(&mut self, text: &str, mode: Mode) -> &Analysis {
         self.out.arena.clear();
         self.out.tokens.clear();
-        self.norm.fill_with(text, !self.skip_offsets);
+        self.norm.fill_with(text, mode.offsets);
         // The arena starts with the folded text, so a CJK term (a slice of
         // it) is a range, not a copy: one copy of the text rather than one
         // per bigram and character.
@@ -165,7 +168,7 @@ impl Analyzer {
             let piece = self.pieces[i];
             match piece.kind {
                 PieceKind::Word => {
-                    self.word(piece, clause, text);
+                    self.word(piece, clause, text, mode.offsets);
                     // Only a word followed by a joiner (`ti-6al`) or, when
                     // short, by a space (`ISO 9001`) can start a model
                     // number: most words skip the call.
@@ -182,8 +185,8 @@ impl Analyzer {
                     clause += 1;
                     let run = &self.norm.text[piece.start..piece.end];
                     let (norm, out) = (&self.norm, &mut self.out);
-                    let offsets = !self.skip_offsets;
-                    chinese::run_terms_with_chars(run, self.cjk_chars, |s, e, char| {
+                    let offsets = mode.offsets;
+                    chinese::run_terms_with_chars(run, mode.cjk_chars, |s, e, char| {
                         let (s, e) = (piece.start + s, piece.start + e);
                         let (start, end) = if offsets {
                             (norm.origin(s), norm.origin_end(e, text))
@@ -224,7 +227,7 @@ impl Analyzer {
     }
 
     /// A Latin-script word: stopwords dropped, stemmed unless it holds digits.
-    fn word(&mut self, piece: Piece, clause: u32, text: &str) {
+    fn word(&mut self, piece: Piece, clause: u32, text: &str, offsets: bool) {
         let surface = &self.norm.text[piece.start..piece.end];
         let has_digit = surface.bytes().any(|b| b.is_ascii_digit());
         // Single letters are initials and list markers, not topics.
@@ -239,13 +242,13 @@ impl Analyzer {
         let Some(term) = self.stemmer.term(surface) else {
             return;
         };
-        let (start, end) = if self.skip_offsets {
-            (0, 0)
-        } else {
+        let (start, end) = if offsets {
             (
                 self.norm.origin(piece.start),
                 self.norm.origin_end(piece.end, text),
             )
+        } else {
+            (0, 0)
         };
         self.out.push(term, kind, start, end, clause);
     }
@@ -343,7 +346,7 @@ mod tests {
 
     fn terms(text: &str) -> Vec<String> {
         let mut a = Analyzer::new();
-        let analysis = a.analyze(text);
+        let analysis = a.analyze(text, Mode::default());
         analysis
             .tokens()
             .iter()
@@ -353,7 +356,7 @@ mod tests {
 
     fn spans(text: &str) -> Vec<&str> {
         let mut a = Analyzer::new();
-        let analysis = a.analyze(text);
+        let analysis = a.analyze(text, Mode::default());
         let ranges: Vec<_> = analysis
             .tokens()
             .iter()
@@ -412,7 +415,7 @@ mod tests {
     #[test]
     fn pairs_stay_inside_a_clause() {
         let mut a = Analyzer::new();
-        let analysis = a.analyze("wing in a slipstream. boundary layer");
+        let analysis = a.analyze("wing in a slipstream. boundary layer", Mode::default());
         let pairs: Vec<_> = analysis
             .pairs()
             .map(|(i, j)| {

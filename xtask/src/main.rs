@@ -6,6 +6,7 @@
 
 mod bench;
 mod bundle;
+mod imports;
 mod json;
 mod npm_package;
 mod server;
@@ -31,6 +32,9 @@ commands:
                         wasm-opt -Oz when binaryen is on PATH
   bundle                build, then write dist/coopmatch.html: the page as one offline file
   serve [--port PORT]   build, then serve www/ at http://127.0.0.1:PORT/ (default 8080)
+  check-imports         fail on an import loop between the modules of any crate
+                        (its `crate::` paths), or on a file in src/ over 1,000
+                        lines that does not say at its top why it is long
   test                  run every test, stopping at the first failure:
                         native tests, WASM tests under Node, release CLI build,
                         WASM build, browser tests (Chromium via playwright-core;
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
         "bundle" => no_args(cmd, rest)
             .and_then(|()| cmd_build().and_then(|_| bundle::bundle(&root()).map(|_| ()))),
         "test" => no_args(cmd, rest).and_then(|()| cmd_test()),
+        "check-imports" => no_args(cmd, rest).and_then(|()| cmd_check_imports()),
         "bench" => bench::cmd_bench(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
@@ -536,11 +541,22 @@ fn parse_port(args: &[String]) -> Result<u16> {
 
 // ---------------------------------------------------------------- test ---
 
+fn cmd_check_imports() -> Result {
+    let summary = imports::check(&root())?;
+    println!("{summary}\nno import loops; no unexplained long file in src/");
+    Ok(())
+}
+
 fn cmd_test() -> Result {
     const STAGES: usize = 5;
     let root = root();
 
-    stage(1, STAGES, "native tests: unit, integration and doc tests");
+    stage(
+        1,
+        STAGES,
+        "layout rules, then native tests: unit, integration and doc tests",
+    );
+    cmd_check_imports()?;
     run(cargo().args(["test", "--workspace"]))?;
 
     stage(
