@@ -68,7 +68,9 @@ pub fn explain(
     profile: u32,
     analyzer: &mut Analyzer,
 ) -> Explanation {
-    let Some((first, end)) = index.profile_works(profile) else {
+    let (Some((first, end)), Some(profile_rec)) =
+        (index.profile_works(profile), index.profile(profile))
+    else {
         return Explanation {
             terms: vec![],
             works: vec![],
@@ -154,22 +156,15 @@ pub fn explain(
         cjk_chars: params.cjk_char_weight > 0.0,
         offsets: true,
     };
-    let Some(profile_rec) = index.profile(profile) else {
-        return Explanation {
-            terms: vec![],
-            works: vec![],
-            challenge_spans: vec![],
-        };
-    };
     let mut surfaces: FxHashMap<TermId, String> = FxHashMap::default();
     let evidence = works
         .iter()
         .take(MAX_EVIDENCE_WORKS.min(k))
         .filter(|(_, s, _)| *s > 0.0)
-        .filter_map(|(w, s, parts)| {
+        .map(|(w, s, parts)| {
             let terms: FxHashSet<TermId> = parts.iter().map(|p| p.0).collect();
-            let source = index.work(*w)?.source;
-            Some(WorkEvidence {
+            let source = index.source(*w);
+            WorkEvidence {
                 source,
                 score: *s,
                 spans: work_spans(
@@ -181,7 +176,7 @@ pub fn explain(
                     &terms,
                     &mut surfaces,
                 ),
-            })
+            }
         })
         .collect();
 

@@ -17,12 +17,19 @@ pub const MIN_LETTERS: usize = 5;
 /// Surface length from which two edits are allowed.
 pub const TWO_EDITS_FROM: usize = 8;
 
+/// How many documents have a term: ties between corrections go to the
+/// more common word. The index implements it (a trait rather than a
+/// closure, so that every caller shares one copy of [`correct`]).
+pub trait DocFrequency {
+    /// The number of documents with `term`.
+    fn df(&self, term: TermId) -> usize;
+}
+
 /// The best word of `vocab` for `stem` (a stem not in it) whose surface
-/// form had `letters` letters, with its edit distance. `df` gives a
-/// term's document frequency, which breaks ties towards common words.
+/// form had `letters` letters, with its edit distance.
 pub fn correct(
     vocab: &Vocabulary,
-    df: impl Fn(TermId) -> usize,
+    df: &impl DocFrequency,
     stem: &str,
     letters: usize,
 ) -> Option<(TermId, usize)> {
@@ -48,7 +55,7 @@ pub fn correct(
             if d == 0 || d > max_edits {
                 continue;
             }
-            let key = (d, std::cmp::Reverse(df(term)), text, term);
+            let key = (d, std::cmp::Reverse(df.df(term)), text, term);
             if best.as_ref().is_none_or(|b| key < *b) {
                 best = Some(key);
             }
@@ -65,7 +72,7 @@ mod tests {
     use crate::params::Params;
 
     fn correct(idx: &Index, stem: &str, letters: usize) -> Option<(TermId, usize)> {
-        super::correct(idx.vocabulary(), |t| idx.df(t), stem, letters)
+        super::correct(idx.vocabulary(), idx, stem, letters)
     }
 
     fn index(titles: &[&str]) -> Index {

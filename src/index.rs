@@ -121,6 +121,9 @@ struct FieldWeights {
 }
 
 impl Index {
+    /// An empty index for `params`. Kept out of line: inlined into each of
+    /// the matcher's constructors it made the WebAssembly module larger.
+    #[inline(never)]
     pub fn new(params: &Params) -> Index {
         Index {
             weights: FieldWeights {
@@ -172,6 +175,12 @@ impl Index {
     /// Work number `work`: its profile, source and length.
     pub fn work(&self, work: WorkId) -> Option<&WorkEntry> {
         self.works.get(work as usize)
+    }
+
+    /// Which text of its profile work number `work` is. Only for numbers
+    /// this index gave out (from [`Index::profile_works`]).
+    pub fn source(&self, work: WorkId) -> Source {
+        self.works[work as usize].source
     }
 
     /// The vocabulary: every term the works use.
@@ -485,6 +494,12 @@ impl Index {
         }
         self.ids = ids;
         len
+    }
+}
+
+impl crate::fuzzy::DocFrequency for Index {
+    fn df(&self, term: TermId) -> usize {
+        Index::df(self, term)
     }
 }
 

@@ -163,7 +163,7 @@ impl Query {
                     let letters = text
                         .get(t.start as usize..t.end as usize)
                         .map_or(0, |s| s.chars().count());
-                    id = fuzzy::correct(index.vocabulary(), |t| index.df(t), stem, letters)
+                    id = fuzzy::correct(index.vocabulary(), index, stem, letters)
                         .map(|(term, _)| (term, weight * params.fuzzy_weight, true));
                 }
                 ids.push(id.map(|(term, ..)| term));

@@ -785,7 +785,7 @@ impl ShardedIndex {
             let (part, _) = self.part(pass)?;
             for (stem, letters) in unknown {
                 if let Some((t, _)) =
-                    crate::fuzzy::correct(part.vocabulary(), |t| part.df(t), &stem, letters)
+                    crate::fuzzy::correct(part.vocabulary(), &part, &stem, letters)
                 {
                     corrected.insert(stem, part.single_text(t).to_string());
                 }
