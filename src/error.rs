@@ -23,6 +23,27 @@ pub enum ErrorKind {
     Io,
 }
 
+/// What is wrong with an index file (`.cmx`), on errors from reading one:
+/// tells a foreign file from a cut, damaged or newer one without reading
+/// the message (which says the same for a person).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StoreErrorKind {
+    /// Not an index file: it does not start with the magic bytes.
+    NotAnIndex,
+    /// An index of a format version this build does not read.
+    Version,
+    /// Shorter than its header says.
+    Truncated,
+    /// Longer than its header says.
+    TrailingBytes,
+    /// Its checksum does not match its contents.
+    Checksum,
+    /// Its contents break the format.
+    Damaged,
+    /// There is not enough memory to load it.
+    OutOfMemory,
+}
+
 /// An error with a kind, a message, and where it happened when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
@@ -30,15 +51,30 @@ pub struct Error {
     message: String,
     /// The record field at fault, when one is (`keywords`, `works[2].year`).
     field: Option<String>,
+    /// What is wrong with an index file, for errors reading one.
+    store: Option<StoreErrorKind>,
 }
 
 impl Error {
+    /// An error of `kind` saying `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
             kind,
             message: message.into(),
             field: None,
+            store: None,
         }
+    }
+
+    /// Says what is wrong with the index file being read.
+    pub fn with_store_kind(mut self, kind: StoreErrorKind) -> Self {
+        self.store = Some(kind);
+        self
+    }
+
+    /// What is wrong with the index file, when the error came from reading one.
+    pub fn store_kind(&self) -> Option<StoreErrorKind> {
+        self.store
     }
 
     /// Names the record field at fault.
@@ -47,34 +83,42 @@ impl Error {
         self
     }
 
+    /// The record field at fault, when one is.
     pub fn field(&self) -> Option<&str> {
         self.field.as_deref()
     }
 
+    /// An [`ErrorKind::Parse`] error.
     pub fn parse(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Parse, message)
     }
 
+    /// An [`ErrorKind::Invalid`] error.
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Invalid, message)
     }
 
+    /// An [`ErrorKind::Parameter`] error.
     pub fn parameter(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Parameter, message)
     }
 
+    /// An [`ErrorKind::NotFound`] error.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::NotFound, message)
     }
 
+    /// An [`ErrorKind::Limit`] error.
     pub fn limit(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Limit, message)
     }
 
+    /// What went wrong, broadly.
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }
 
+    /// The message, for a person.
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -112,6 +156,7 @@ impl From<coopmatch_event::Error> for Error {
     }
 }
 
+/// A result with the crate's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
 #[cfg(test)]

@@ -17,8 +17,11 @@ use rustc_hash::{FxHashMap, FxHashSet};
 /// A half-open byte range in one field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span<F> {
+    /// The field the span is in.
     pub field: F,
+    /// Byte offset of the first byte.
     pub start: usize,
+    /// Byte offset just past the last byte.
     pub end: usize,
 }
 
@@ -39,6 +42,7 @@ pub struct TermPart {
 pub struct WorkEvidence {
     /// Which text of the profile: a work, or the profile card.
     pub source: Source,
+    /// The work's own score, as if it were the whole profile.
     pub score: f32,
     /// Matched words in this work's title and abstract (for a work), or in
     /// the profile's summary, keywords, name and discipline (for the card).
@@ -46,9 +50,13 @@ pub struct WorkEvidence {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// Why a profile matched a challenge.
 pub struct Explanation {
+    /// The words that carried the score, largest part first.
     pub terms: Vec<TermPart>,
+    /// The works (or the profile card) that are the evidence, best first.
     pub works: Vec<WorkEvidence>,
+    /// Where the matched words are in the challenge.
     pub challenge_spans: Vec<Span<ChallengeField>>,
 }
 

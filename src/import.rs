@@ -64,9 +64,12 @@ pub struct RowError {
     /// 1-based line in the text (CSV, JSONL), or item number (JSON array).
     pub line: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The record's id, when it had one.
     pub id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The field at fault, when one is.
     pub field: Option<String>,
+    /// What is wrong, for a person.
     pub message: String,
     /// False for a rejected row; true for a warning on a loaded row (an id
     /// that replaced an earlier row).
@@ -76,9 +79,11 @@ pub struct RowError {
 /// The records read from a text, with a report on the rows that failed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Imported<T> {
+    /// The records read, in order.
     pub records: Vec<T>,
     /// The line (or item number) each record came from.
     pub lines: Vec<usize>,
+    /// Rows rejected (and, after a load, rows that replaced an earlier id).
     pub errors: Vec<RowError>,
     /// Rows (records) seen in the text, good or bad.
     pub rows: usize,
@@ -98,7 +103,9 @@ impl<T> Imported<T> {
 
 /// A record type the importer can build from a JSON object.
 pub trait Record: Sized {
+    /// Reads one record from a JSON value, naming the field at fault.
     fn from_json(v: &Json) -> Result<Self>;
+    /// The record's id.
     fn id(&self) -> &str;
 }
 
@@ -143,6 +150,7 @@ pub fn from_values<T: Record>(values: &[Json]) -> Imported<T> {
     acc.finish()
 }
 
+/// Reads records of any [`Record`] type from text in `format` (or detected when `None`).
 pub fn read<T: Record>(text: &str, format: Option<Format>) -> Result<Imported<T>> {
     if text.len() > MAX_IMPORT_BYTES {
         return Err(Error::limit(format!(

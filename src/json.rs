@@ -18,10 +18,15 @@ use std::fmt;
 /// One JSON value; `'a` is the text it was parsed from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json<'a> {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number, as serde_json reads it.
     Number(Number),
+    /// A string, borrowed from the text unless it had escapes.
     String(Cow<'a, str>),
+    /// An array.
     Array(Vec<Json<'a>>),
     /// Fields in the order written; a repeated name keeps every copy, and
     /// [`Json::get`] finds the last, as a JSON object's later field wins.

@@ -18,9 +18,13 @@ use std::cmp::Ordering;
 /// Which profiles a ranking may return. Empty lists allow everything.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
+    /// Profile kinds allowed; empty for all.
     pub kinds: Vec<Kind>,
+    /// Disciplines allowed; empty for all.
     pub disciplines: Vec<String>,
+    /// Regions allowed; empty for all.
     pub regions: Vec<String>,
+    /// Institutions allowed; empty for all.
     pub institutions: Vec<String>,
 }
 
@@ -33,6 +37,7 @@ impl Filter {
             && self.institutions.is_empty()
     }
 
+    /// Whether the filter lets `p` through.
     pub fn allows(&self, p: &Profile) -> bool {
         let in_list = |list: &[String], v: &str| list.is_empty() || list.iter().any(|x| x == v);
         (self.kinds.is_empty() || self.kinds.contains(&p.kind))
@@ -47,6 +52,7 @@ impl Filter {
 pub struct MatchOptions {
     /// How many results at most; `None` for all.
     pub top: Option<usize>,
+    /// Which profiles may be ranked.
     pub filter: Filter,
     /// Results scoring below this are left out. Range 0–1; default 0.
     pub min_score: f32,
@@ -152,6 +158,7 @@ impl MatchOptions {
         Ok(o)
     }
 
+    /// Checks the options are in their documented ranges.
     pub fn validate(&self) -> Result<()> {
         if !(self.min_score.is_finite() && (0.0..=1.0).contains(&self.min_score)) {
             return Err(Error::parameter(format!(
@@ -166,25 +173,30 @@ impl MatchOptions {
 /// One ranked profile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match<'a> {
+    /// The ranked profile.
     pub profile: &'a Profile,
     /// In [0, 1]: the share of the challenge's information matched by the
     /// profile's best works.
     pub score: f32,
+    /// Why it matched, when asked for.
     pub explanation: Option<Explanation>,
 }
 
 /// One ranked challenge, for the reverse view.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChallengeMatch<'a> {
+    /// The ranked challenge.
     pub challenge: &'a Challenge,
     /// The same number the forward ranking gives this pair.
     pub score: f32,
+    /// Why it matched, when asked for.
     pub explanation: Option<Explanation>,
 }
 
 /// What loading profiles did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AddReport {
+    /// Profiles whose id was new.
     pub added: usize,
     /// Ids that were already loaded (or repeated in the batch): the later
     /// record replaces the earlier one.
@@ -237,6 +249,7 @@ pub struct Matcher {
 }
 
 impl Matcher {
+    /// An empty matcher that will rank with `params` (checked here).
     pub fn new(params: Params) -> Result<Matcher> {
         params.validate()?;
         Ok(Matcher {
@@ -268,7 +281,8 @@ impl Matcher {
                 return Err(Error::parse(format!(
                     "the index file is damaged: profile id `{}` appears twice",
                     p.id
-                )));
+                ))
+                .with_store_kind(crate::error::StoreErrorKind::Damaged));
             }
         }
         Ok(Matcher {
@@ -303,28 +317,34 @@ impl Matcher {
         crate::store::write(&self.params, &self.index)
     }
 
+    /// The parameters it ranks with.
     pub fn params(&self) -> &Params {
         &self.params
     }
 
+    /// The loaded profiles, in load order.
     pub fn profiles(&self) -> &[Profile] {
         self.index.profiles()
     }
 
+    /// The loaded profile with this id.
     pub fn profile(&self, id: &str) -> Option<&Profile> {
         self.by_id
             .get(id)
             .and_then(|&i| self.index.profiles().get(i as usize))
     }
 
+    /// Number of loaded profiles.
     pub fn len(&self) -> usize {
         self.index.profiles().len()
     }
 
+    /// Whether no profile is loaded.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
+    /// Unloads every profile; the parameters stay.
     pub fn clear(&mut self) {
         self.index = Index::new(&self.params);
         self.by_id.clear();
@@ -598,9 +618,14 @@ impl Matcher {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+/// The values the loaded profiles have, for the page's filter lists.
 pub struct Facets {
+    /// Kinds present, in [`Kind`] order.
     pub kinds: Vec<Kind>,
+    /// Disciplines present, sorted.
     pub disciplines: Vec<String>,
+    /// Regions present, sorted.
     pub regions: Vec<String>,
+    /// Institutions present, sorted.
     pub institutions: Vec<String>,
 }

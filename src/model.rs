@@ -49,8 +49,10 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order lists show them.
     pub const ALL: [Kind; 4] = [Kind::Expert, Kind::Lab, Kind::Team, Kind::Patent];
 
+    /// The kind's name in data files (`expert`, `lab`, `team`, `patent`).
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Expert => "expert",
@@ -91,35 +93,51 @@ impl Kind {
 /// One piece of evidence on a profile: a paper, patent or project.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Work {
+    /// Title.
     pub title: String,
     #[serde(rename = "abstract")]
+    /// Abstract (`abstract` in data files).
     pub abstract_text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Year, when known.
     pub year: Option<i32>,
 }
 
 /// Terms of an open licence on a patent profile.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Licence {
+    /// The licence fee, as written.
     pub fee: String,
+    /// Other terms of the licence, as written.
     pub terms: String,
 }
 
 /// A research profile: an expert, lab, doctoral team or patent.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Profile {
+    /// Unique id.
     pub id: String,
+    /// Expert, lab, doctoral team or patent.
     pub kind: Kind,
+    /// Name shown (a person, a lab, a patent's title).
     pub name: String,
+    /// University or institute.
     pub institution: String,
+    /// Discipline, as written.
     pub discipline: String,
+    /// Region, as written.
     pub region: String,
+    /// Keywords the profile gives itself.
     pub keywords: Vec<String>,
+    /// A summary of the research.
     pub summary: String,
+    /// Papers, patents, projects: the evidence matched.
     pub works: Vec<Work>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Licence terms of an open-licence patent.
     pub licence: Option<Licence>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// A patent's number.
     pub number: Option<String>,
 }
 
@@ -184,12 +202,19 @@ impl Profile {
 /// An enterprise's technical challenge ("unveiling list" entry).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Challenge {
+    /// Unique id.
     pub id: String,
+    /// Title.
     pub title: String,
+    /// The problem, in the enterprise's words.
     pub description: String,
+    /// Keywords.
     pub keywords: Vec<String>,
+    /// The enterprise's name.
     pub enterprise: String,
+    /// The enterprise's industry.
     pub industry: String,
+    /// The enterprise's region.
     pub region: String,
 }
 

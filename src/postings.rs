@@ -573,6 +573,7 @@ impl PrebuiltLists {
     }
 
     /// Lists ended so far.
+    #[cfg(test)]
     pub fn lists(&self) -> usize {
         self.starts.len() - 1
     }
@@ -766,10 +767,6 @@ impl Postings {
     /// Total number of postings (sealed).
     pub fn len(&self) -> usize {
         self.segments.iter().map(|s| s.works.len()).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

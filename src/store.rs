@@ -118,6 +118,7 @@ impl Default for Checksum {
 }
 
 impl Checksum {
+    /// A checksum of no bytes yet.
     pub fn new() -> Checksum {
         Checksum {
             lanes: [OFFSET, OFFSET ^ 1, OFFSET ^ 2, OFFSET ^ 3],
@@ -138,6 +139,7 @@ impl Checksum {
         }
     }
 
+    /// Adds `bytes` after those seen so far.
     pub fn update(&mut self, mut bytes: &[u8]) {
         self.len += bytes.len() as u64;
         if self.tail_len > 0 {
@@ -166,6 +168,7 @@ impl Checksum {
         self.tail_len = rest.len();
     }
 
+    /// The checksum of every byte added.
     pub fn finish(&self) -> u64 {
         let mut lanes = self.lanes;
         let rest = self.tail.get(..self.tail_len).unwrap_or_default();

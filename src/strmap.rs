@@ -158,6 +158,7 @@ impl<V: Copy + Default> StrMap<V> {
         self.short.len() + self.long.len()
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -24,7 +24,9 @@ pub fn round_score(s: f32) -> f64 {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+/// A matched word and its part of the score.
 pub struct TermView {
+    /// The word as the challenge (or the evidence) writes it.
     pub term: String,
     /// Part of the score carried by this term; the parts add up to the score.
     pub score: f64,
@@ -34,30 +36,44 @@ pub struct TermView {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
+/// An evidence work with its highlight spans.
 pub struct WorkView {
     /// Index into the profile's `works`; -1 for the profile's own card
     /// (keywords, summary), whose spans are in `profileSpans`.
     pub index: i64,
+    /// The work's own score.
     pub score: f64,
+    /// Matched words in the work's title, `[start, end]`.
     pub title_spans: Vec<[usize; 2]>,
+    /// Matched words in the work's abstract, `[start, end]`.
     pub abstract_spans: Vec<[usize; 2]>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+/// A highlight span in a named field of a record.
 pub struct SpanView {
+    /// The field's name in data files (`title`, `keywords`, ...).
     pub field: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Which item, for a list field (`keywords`).
     pub index: Option<u32>,
+    /// Where the span starts, in the caller's offset unit.
     pub start: usize,
+    /// Where the span ends, in the caller's offset unit.
     pub end: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
+/// An explanation as the page and the JSON output show it.
 pub struct ExplanationView {
+    /// The words that carried the score, largest part first.
     pub terms: Vec<TermView>,
+    /// The evidence works, best first.
     pub works: Vec<WorkView>,
+    /// Matched words in the challenge.
     pub challenge_spans: Vec<SpanView>,
+    /// Matched words in the profile's own fields (name, summary, keywords...).
     pub profile_spans: Vec<SpanView>,
 }
 
@@ -72,6 +88,7 @@ fn convert(text: &str, start: usize, end: usize, unit: OffsetUnit) -> (usize, us
 }
 
 impl ExplanationView {
+    /// The view of `e`, the explanation of `profile` for `challenge`, with offsets in `unit`.
     pub fn new(
         e: &Explanation,
         challenge: &Challenge,
@@ -164,10 +181,15 @@ impl ExplanationView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+/// The filter values present, as the page lists them.
 pub struct FacetsView {
+    /// Kinds present, by name.
     pub kinds: Vec<&'static str>,
+    /// Disciplines present.
     pub disciplines: Vec<String>,
+    /// Regions present.
     pub regions: Vec<String>,
+    /// Institutions present.
     pub institutions: Vec<String>,
 }
 
@@ -185,16 +207,20 @@ impl From<&Facets> for FacetsView {
 /// A ranked profile as the page and JSON output show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct MatchView<'a> {
+    /// The profile's id.
     pub id: &'a str,
     /// Left out when the caller asked for ids only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<&'a Profile>,
+    /// The score, rounded to 6 decimals.
     pub score: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why it matched, when asked for.
     pub explanation: Option<ExplanationView>,
 }
 
 impl<'a> MatchView<'a> {
+    /// The view of a ranked profile for `challenge`.
     pub fn new(m: &Match<'a>, challenge: &Challenge, unit: OffsetUnit, with_profile: bool) -> Self {
         MatchView {
             id: &m.profile.id,
@@ -211,13 +237,17 @@ impl<'a> MatchView<'a> {
 /// A ranked challenge (reverse view).
 #[derive(Debug, Clone, Serialize)]
 pub struct ChallengeMatchView<'a> {
+    /// The ranked challenge.
     pub challenge: &'a Challenge,
+    /// The score, rounded to 6 decimals.
     pub score: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why it matched, when asked for.
     pub explanation: Option<ExplanationView>,
 }
 
 impl<'a> ChallengeMatchView<'a> {
+    /// The view of a ranked challenge for `profile`.
     pub fn new(m: &ChallengeMatch<'a>, profile: &Profile, unit: OffsetUnit) -> Self {
         ChallengeMatchView {
             challenge: m.challenge,

@@ -64,7 +64,7 @@ fn fuzz_corpus_index() {
 use coopmatch::import::{read_challenges, read_profiles, Format, MAX_IMPORT_BYTES};
 use coopmatch::model::limits;
 use coopmatch::text::{Analyzer, Mode};
-use coopmatch::{Challenge, ErrorKind, MatchOptions, Matcher, Params, Profile};
+use coopmatch::{Challenge, ErrorKind, MatchOptions, Matcher, Params, Profile, StoreErrorKind};
 use coopmatch_event::Event;
 use std::time::{Duration, Instant};
 
@@ -649,29 +649,35 @@ fn broken_index_files_are_errors_with_their_own_messages() {
     let m = fixture_matcher();
     let good = m.write_index();
     assert!(Matcher::from_index(&good).is_ok());
-    let mut cases: Vec<(&str, Vec<u8>)> = vec![
-        ("empty", vec![]),
-        ("text", b"{\"id\":\"p1\"}\n".to_vec()),
-        ("header only", good[..coopmatch::store::HEADER_LEN].to_vec()),
-        ("truncated", good[..good.len() - 1].to_vec()),
-        ("extra byte", [&good[..], &[0]].concat()),
+    use StoreErrorKind::*;
+    let mut cases: Vec<(&str, Vec<u8>, StoreErrorKind)> = vec![
+        ("empty", vec![], Truncated),
+        ("text", b"{\"id\":\"p1\"}\n".to_vec(), NotAnIndex),
+        (
+            "header only",
+            good[..coopmatch::store::HEADER_LEN].to_vec(),
+            Truncated,
+        ),
+        ("truncated", good[..good.len() - 1].to_vec(), Truncated),
+        ("extra byte", [&good[..], &[0]].concat(), TrailingBytes),
     ];
     let mut version = good.clone();
     version[8] = 99;
-    cases.push(("version", version));
+    cases.push(("version", version, Version));
     for at in [coopmatch::store::HEADER_LEN, good.len() / 2, good.len() - 1] {
         let mut flipped = good.clone();
         flipped[at] ^= 0x40;
-        cases.push(("flipped", flipped));
+        cases.push(("flipped", flipped, Checksum));
     }
     // A payload that passes the checksum but lies about its counts.
-    cases.push(("huge count", checks::wrap_payload(&[0xff; 64])));
-    cases.push(("empty payload", checks::wrap_payload(&[])));
-    for (what, bytes) in cases {
+    cases.push(("huge count", checks::wrap_payload(&[0xff; 64]), Damaged));
+    cases.push(("empty payload", checks::wrap_payload(&[]), Damaged));
+    for (what, bytes, kind) in cases {
         let e = Matcher::from_index(&bytes)
             .err()
             .unwrap_or_else(|| panic!("{what} loaded"));
         assert!(!e.message().is_empty(), "{what}");
+        assert_eq!(e.store_kind(), Some(kind), "{what}: {e}");
     }
 }
 

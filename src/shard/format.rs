@@ -84,6 +84,7 @@ pub fn fragment(kind: Kind, payload: &[u8]) -> (String, Vec<u8>) {
 
 /// Whether `name` is a fragment name this format writes (no path, nothing
 /// a URL or a file system could read as more than a name).
+#[cfg(test)]
 pub fn valid_name(name: &str) -> bool {
     let Some((kind, rest)) = name.split_once('-') else {
         return false;
@@ -216,10 +217,6 @@ impl<'a> In<'a> {
 
     pub fn fail(&self, what: impl std::fmt::Display) -> Error {
         damaged(self.name, format_args!("{what} at byte {}", self.pos))
-    }
-
-    pub fn at_end(&self) -> bool {
-        self.pos >= self.data.len()
     }
 
     pub fn u8(&mut self) -> Result<u8> {

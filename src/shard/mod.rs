@@ -26,9 +26,9 @@
 //! ([`read`]), so the results are the whole index's.
 
 mod decode;
-pub mod format;
-pub mod read;
-pub mod write;
+mod format;
+mod read;
+mod write;
 
 pub use format::MANIFEST;
 pub use read::{ShardMatch, ShardedIndex, Step};

@@ -40,14 +40,18 @@ pub enum Step<T> {
     /// Fetch these fragments (names relative to the manifest), hand them
     /// to [`ShardedIndex::add_fragment`], and call again.
     Need(Vec<String>),
+    /// Finished, with the result.
     Done(T),
 }
 
 /// One ranked profile of a sharded index.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShardMatch {
+    /// The ranked profile's whole record.
     pub profile: Profile,
+    /// Its score, as the whole index gives it.
     pub score: f32,
+    /// Why it matched, when asked for.
     pub explanation: Option<Explanation>,
 }
 
@@ -129,6 +133,7 @@ impl ShardedIndex {
         })
     }
 
+    /// The parameters the index was written with.
     pub fn params(&self) -> &Params {
         &self.manifest.params
     }
@@ -138,6 +143,7 @@ impl ShardedIndex {
         self.manifest.profiles as usize
     }
 
+    /// Whether the index has no profile.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -22,7 +22,9 @@ pub const RECORD_PROFILES: usize = 8;
 
 /// A sharded index: the manifest's text and every fragment file by name.
 pub struct Sharded {
+    /// The text of `manifest.json`.
     pub manifest: String,
+    /// Each fragment's file name and bytes.
     pub fragments: Vec<(String, Vec<u8>)>,
 }
 

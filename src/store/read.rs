@@ -19,7 +19,7 @@
 //! make the loader abort before the checksum catches it.
 
 use super::{Checksum, HEADER_LEN, MAGIC, OLDEST_READABLE, PAIR_TAG, VERSION};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StoreErrorKind};
 use crate::index::{has_card, Index, PrebuiltLists, Term, TermId, Vocabulary};
 use crate::model::{Kind, Licence, Profile, Work};
 use crate::params::Params;
@@ -27,10 +27,12 @@ use crate::text::TermKind;
 
 pub(super) fn corrupt(what: impl std::fmt::Display) -> Error {
     Error::parse(format!("the index file is damaged: {what}"))
+        .with_store_kind(StoreErrorKind::Damaged)
 }
 
 fn out_of_memory() -> Error {
     Error::limit("not enough memory to load this index")
+        .with_store_kind(StoreErrorKind::OutOfMemory)
 }
 
 /// A vector with room for `n` items, or an error when memory is short.
@@ -557,21 +559,20 @@ impl Loader {
             return Err(Error::parse(format!(
                 "the index file is truncated: {} bytes, shorter than its {HEADER_LEN}-byte header",
                 self.head.len()
-            )));
+            ))
+            .with_store_kind(StoreErrorKind::Truncated));
         };
         if self.received < header.length {
             return Err(truncated(header.length, self.received));
         }
         if self.extra > 0 {
-            return Err(Error::parse(format!(
-                "the index file has {} unexpected bytes after its end",
-                self.extra
-            )));
+            return Err(trailing(self.extra));
         }
         if self.sum.finish() != header.checksum {
             return Err(Error::parse(
                 "the index file is corrupted: its checksum does not match its contents",
-            ));
+            )
+            .with_store_kind(StoreErrorKind::Checksum));
         }
         if let Some(e) = self.failed.take() {
             return Err(e);
@@ -608,7 +609,8 @@ impl Loader {
             return Err(Error::parse(format!(
                 "index format version {version} is not supported: this build reads versions \
                  {OLDEST_READABLE} to {VERSION}; rebuild the index with this version of `coopmatch index`"
-            )));
+            ))
+            .with_store_kind(StoreErrorKind::Version));
         }
         if let Some(expected) = self.expected {
             let have = expected.saturating_sub(HEADER_LEN as u64);
@@ -616,10 +618,7 @@ impl Loader {
                 return Err(truncated(length, have));
             }
             if length < have {
-                return Err(Error::parse(format!(
-                    "the index file has {} unexpected bytes after its end",
-                    have - length
-                )));
+                return Err(trailing(have - length));
             }
         }
         // The decoded index takes about twice the file: take that from the
@@ -864,7 +863,8 @@ fn check_magic(head: &[u8]) -> Result<()> {
         return Err(Error::parse(
             "not a coopmatch index file (it does not start with the .cmx magic bytes); \
              build one with `coopmatch index --profiles FILE -o data.cmx`",
-        ));
+        )
+        .with_store_kind(StoreErrorKind::NotAnIndex));
     }
     Ok(())
 }
@@ -878,6 +878,14 @@ fn truncated(promised: u64, have: u64) -> Error {
         "the index file is truncated: its header promises {promised} bytes of data, \
          the file has {have}"
     ))
+    .with_store_kind(StoreErrorKind::Truncated)
+}
+
+fn trailing(bytes: impl std::fmt::Display) -> Error {
+    Error::parse(format!(
+        "the index file has {bytes} unexpected bytes after its end"
+    ))
+    .with_store_kind(StoreErrorKind::TrailingBytes)
 }
 
 /// Makes the allocator take `bytes` from the system in one step, before a

@@ -77,6 +77,7 @@ fn is_stop_bigram(a: char, b: char) -> bool {
 
 /// Calls `emit(start, end)` with byte offsets, relative to `run`, of each
 /// term of a CJK run: overlapping bigrams, or a unigram for a lone character.
+#[cfg(test)]
 pub fn run_terms(run: &str, mut emit: impl FnMut(usize, usize)) {
     run_terms_with_chars(run, false, |s, e, _| emit(s, e));
 }

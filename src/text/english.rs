@@ -278,6 +278,7 @@ impl EnglishStemmer {
     }
 
     /// The stem of a folded word, stopword or not.
+    #[cfg(test)]
     pub fn stem<'a>(&'a mut self, word: &'a str) -> std::borrow::Cow<'a, str> {
         if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
             return word.into();

@@ -8,10 +8,10 @@
 //! byte offsets of its source in the *original* text, which is what makes
 //! highlighting possible.
 
-pub mod chinese;
-pub mod english;
-pub mod normalize;
-pub mod segment;
+mod chinese;
+mod english;
+mod normalize;
+mod segment;
 
 use segment::{Piece, PieceKind};
 
@@ -37,9 +37,11 @@ pub struct Token {
     /// Byte range of the term's text in [`Analysis::term`]'s arena.
     term_start: u32,
     term_end: u32,
+    /// What kind of term it is.
     pub kind: TermKind,
     /// Byte offsets of the source in the original text.
     pub start: u32,
+    /// Byte offset just past the source in the original text.
     pub end: u32,
     /// Clause number: phrases are only formed inside one clause.
     pub clause: u32,
@@ -54,10 +56,12 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The tokens, in text order.
     pub fn tokens(&self) -> &[Token] {
         &self.tokens
     }
 
+    /// The term a token stands for.
     pub fn term(&self, token: &Token) -> &str {
         self.arena
             .get(token.term_start as usize..token.term_end as usize)

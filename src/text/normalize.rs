@@ -66,6 +66,7 @@ pub struct Normalized {
 }
 
 impl Normalized {
+    #[cfg(test)]
     pub fn fill(&mut self, input: &str) {
         self.fill_with(input, true);
     }
