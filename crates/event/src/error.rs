@@ -29,6 +29,7 @@ pub struct Error {
 }
 
 impl Error {
+    /// An error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
             kind,
@@ -36,30 +37,37 @@ impl Error {
         }
     }
 
+    /// A [`ErrorKind::Parse`] error.
     pub fn parse(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Parse, message)
     }
 
+    /// An [`ErrorKind::Invalid`] error.
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Invalid, message)
     }
 
+    /// A [`ErrorKind::Parameter`] error.
     pub fn parameter(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Parameter, message)
     }
 
+    /// A [`ErrorKind::NotFound`] error.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::NotFound, message)
     }
 
+    /// A [`ErrorKind::Limit`] error.
     pub fn limit(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Limit, message)
     }
 
+    /// What went wrong, broadly.
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }
 
+    /// The message for a person, naming the offending item.
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -73,4 +81,5 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The scheduler's result type.
 pub type Result<T> = std::result::Result<T, Error>;
