@@ -151,33 +151,35 @@ fn agendas(problem: &Problem, meetings: &[(Meeting, usize, usize)]) -> (Vec<Agen
         by_enterprise[e].push(i);
         by_participant[p].push(i);
     }
-    let side_agendas = |side: Side, parties: &[Party], by: &[Vec<usize>]| -> Vec<Agenda> {
-        parties
-            .iter()
-            .zip(by)
-            .map(|(party, list)| Agenda {
-                side,
-                id: party.id.clone(),
-                name: party.name.clone(),
-                institution: party.institution.clone(),
-                meetings: list
-                    .iter()
-                    .map(|&i| {
-                        let (meeting, e, p) = &meetings[i];
-                        let other = match side {
-                            Side::Enterprise => problem.participant(*p),
-                            Side::Participant => problem.enterprise(*e),
-                        };
-                        agenda_entry(meeting, other)
-                    })
-                    .collect(),
-            })
-            .collect()
-    };
-    (
-        side_agendas(Side::Enterprise, problem.enterprises, &by_enterprise),
-        side_agendas(Side::Participant, problem.participants, &by_participant),
-    )
+    let mut enterprise_agendas = Vec::with_capacity(problem.enterprises.len());
+    for (party, list) in problem.enterprises.iter().zip(&by_enterprise) {
+        let mut entries = Vec::with_capacity(list.len());
+        for &i in list {
+            let (meeting, _, p) = &meetings[i];
+            entries.push(agenda_entry(meeting, problem.participant(*p)));
+        }
+        enterprise_agendas.push(agenda(Side::Enterprise, party, entries));
+    }
+    let mut participant_agendas = Vec::with_capacity(problem.participants.len());
+    for (party, list) in problem.participants.iter().zip(&by_participant) {
+        let mut entries = Vec::with_capacity(list.len());
+        for &i in list {
+            let (meeting, e, _) = &meetings[i];
+            entries.push(agenda_entry(meeting, problem.enterprise(*e)));
+        }
+        participant_agendas.push(agenda(Side::Participant, party, entries));
+    }
+    (enterprise_agendas, participant_agendas)
+}
+
+fn agenda(side: Side, party: &Party, meetings: Vec<AgendaEntry>) -> Agenda {
+    Agenda {
+        side,
+        id: party.id.clone(),
+        name: party.name.clone(),
+        institution: party.institution.clone(),
+        meetings,
+    }
 }
 
 fn agenda_entry(meeting: &Meeting, other: &Party) -> AgendaEntry {
@@ -245,7 +247,11 @@ impl Why {
         if clauses.is_empty() {
             "all candidate pairs are admissible".to_string()
         } else {
-            format!("of {} candidate pair(s): {}", self.total, clauses.join(", "))
+            format!(
+                "of {} candidate pair(s): {}",
+                self.total,
+                clauses.join(", ")
+            )
         }
     }
 }
@@ -443,23 +449,23 @@ fn enterprise_shortfall(
 
 /// Participants with no admissible partner.
 fn unmet_participants(problem: &Problem, why: &[Why]) -> Vec<Unmet> {
-    problem
-        .participants
-        .iter()
-        .zip(why)
-        .filter(|(_, why)| why.admissible == 0)
-        .map(|(party, why)| Unmet {
-            kind: UnmetKind::NoAdmissiblePartner,
-            side: Side::Participant,
-            id: party.id.clone(),
-            name: party.name.clone(),
-            counterpart_id: None,
-            reason: format!(
-                "no enterprise can be proposed: {}",
-                why.explain(problem.event.min_score)
-            ),
-        })
-        .collect()
+    let mut unmet = Vec::new();
+    for (party, why) in problem.participants.iter().zip(why) {
+        if why.admissible == 0 {
+            unmet.push(Unmet {
+                kind: UnmetKind::NoAdmissiblePartner,
+                side: Side::Participant,
+                id: party.id.clone(),
+                name: party.name.clone(),
+                counterpart_id: None,
+                reason: format!(
+                    "no enterprise can be proposed: {}",
+                    why.explain(problem.event.min_score)
+                ),
+            });
+        }
+    }
+    unmet
 }
 
 fn totals(problem: &Problem, selection: &Selection, outcome: &Outcome) -> Totals {

@@ -62,8 +62,8 @@ impl SlotSet {
 
     /// The members in increasing order.
     pub(crate) fn iter(self) -> impl Iterator<Item = usize> {
-        self.0.into_iter().enumerate().flat_map(|(k, word)| {
-            let mut w = word;
+        (0..WORDS).flat_map(move |k| {
+            let mut w = self.0.get(k).copied().unwrap_or(0);
             std::iter::from_fn(move || {
                 if w == 0 {
                     None

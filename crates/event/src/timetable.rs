@@ -75,15 +75,12 @@ pub(crate) fn timetable(problem: &Problem, chosen: &[usize]) -> Timetable {
         }
     }
     let place = assign_tables(&search, graph.n_enterprises, problem.n_slots);
-    let reason = (0..meetings as u32)
-        .map(|m| {
-            if search.slot(m) == NONE {
-                unplaced_reason(problem, &search, chosen, m)
-            } else {
-                String::new()
-            }
-        })
-        .collect();
+    let mut reason = vec![String::new(); meetings];
+    for (m, text) in reason.iter_mut().enumerate() {
+        if search.slot(m as u32) == NONE {
+            *text = unplaced_reason(problem, &search, chosen, m as u32);
+        }
+    }
     Timetable { place, reason }
 }
 
@@ -123,26 +120,22 @@ impl MeetingGraph {
             participant_degree[lp as usize] += 1;
             ends.push((le, lp));
         }
-        let meetings: Vec<MeetingSpec> = chosen
-            .iter()
-            .zip(ends)
-            .enumerate()
-            .map(|(i, (&k, (le, lp)))| {
-                let pair = &problem.pairs[k];
-                let degree = enterprise_degree[le as usize] + participant_degree[lp as usize];
-                MeetingSpec {
-                    parties: (le, lp),
-                    allowed: pair.common_slots,
-                    priority: (
-                        !pair.forced,
-                        pair.common_slots.count(),
-                        Reverse(degree),
-                        Reverse(pair.score),
-                        i,
-                    ),
-                }
-            })
-            .collect();
+        let mut meetings = Vec::with_capacity(chosen.len());
+        for (i, (&k, (le, lp))) in chosen.iter().zip(ends).enumerate() {
+            let pair = &problem.pairs[k];
+            let degree = enterprise_degree[le as usize] + participant_degree[lp as usize];
+            meetings.push(MeetingSpec {
+                parties: (le, lp),
+                allowed: pair.common_slots,
+                priority: (
+                    !pair.forced,
+                    pair.common_slots.count(),
+                    Reverse(degree),
+                    Reverse(pair.score),
+                    i,
+                ),
+            });
+        }
         let mut order: Vec<u32> = (0..meetings.len() as u32).collect();
         order.sort_by_key(|&m| meetings[m as usize].priority);
         let max_degree = enterprise_degree
