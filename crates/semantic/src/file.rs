@@ -41,7 +41,7 @@
 
 use crate::checksum::checksum;
 use crate::error::{Error, ErrorKind, Result};
-use crate::quant::{f16_to_f32, Q4Matrix, QK, Q4_BLOCK_BYTES};
+use crate::quant::{f16_to_f32, Q4Matrix, Q4_BLOCK_BYTES, QK};
 use crate::tokenizer::{Normaliser, Vocabulary};
 
 /// The first 8 bytes of every model file.
@@ -73,7 +73,10 @@ impl Config {
             return bad(format!("hidden size {}", self.hidden));
         }
         if self.heads == 0 || self.hidden % self.heads != 0 {
-            return bad(format!("{} heads for hidden size {}", self.heads, self.hidden));
+            return bad(format!(
+                "{} heads for hidden size {}",
+                self.heads, self.hidden
+            ));
         }
         if self.layers == 0 || self.layers > 64 {
             return bad(format!("{} layers", self.layers));
@@ -301,7 +304,10 @@ fn check_header(file: &[u8]) -> Result<&[u8]> {
         return Err(if MAGIC.starts_with(file) && !file.is_empty() {
             Error::new(ErrorKind::Truncated, "model file ends inside its header")
         } else {
-            Error::new(ErrorKind::NotAModel, "not a coopmatch model file (too short)")
+            Error::new(
+                ErrorKind::NotAModel,
+                "not a coopmatch model file (too short)",
+            )
         });
     };
     if magic != MAGIC {

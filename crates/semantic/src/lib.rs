@@ -16,6 +16,7 @@
 //! model`), [`encoder`] (the transformer), [`Model`] (the three together).
 
 mod checksum;
+pub mod e5s1;
 pub mod encoder;
 pub mod error;
 pub mod file;

@@ -154,11 +154,7 @@ impl Tokenizer {
         if mapped.first() != Some(&' ') {
             out.push(METASPACE);
         }
-        out.extend(
-            mapped
-                .iter()
-                .map(|&c| if c == ' ' { METASPACE } else { c }),
-        );
+        out.extend(mapped.iter().map(|&c| if c == ' ' { METASPACE } else { c }));
         out
     }
 
@@ -253,11 +249,7 @@ mod tests {
             unk_score: -20.0,
         };
         let normaliser = Normaliser {
-            entries: vec![
-                ('\n', vec![' ']),
-                ('\u{200b}', vec![]),
-                ('！', vec!['!']),
-            ],
+            entries: vec![('\n', vec![' ']), ('\u{200b}', vec![]), ('！', vec!['!'])],
         };
         Tokenizer::new(vocab, normaliser).unwrap()
     }

@@ -49,13 +49,21 @@ impl SemanticModel {
 
     /// The unit-length embedding of `text`: with the `"query: "` prefix when
     /// `isQuery` (a challenge), else `"passage: "` (a profile's work).
-    pub fn embed(&self, text: &str, #[wasm_bindgen(js_name = isQuery)] is_query: bool) -> Float32Array {
+    pub fn embed(
+        &self,
+        text: &str,
+        #[wasm_bindgen(js_name = isQuery)] is_query: bool,
+    ) -> Float32Array {
         Float32Array::from(self.model.embed(text, role(is_query)).as_slice())
     }
 
     /// Tokens the model runs for `text` (prefix and window markers included).
     #[wasm_bindgen(js_name = tokenCount)]
-    pub fn token_count(&self, text: &str, #[wasm_bindgen(js_name = isQuery)] is_query: bool) -> usize {
+    pub fn token_count(
+        &self,
+        text: &str,
+        #[wasm_bindgen(js_name = isQuery)] is_query: bool,
+    ) -> usize {
         self.model.token_count(text, role(is_query))
     }
 

@@ -17,7 +17,7 @@
 //! scalar one for equality.
 
 use crate::file::Linear;
-use crate::quant::{f16_to_f32, QuantisedActs, QK, Q4_BLOCK_BYTES};
+use crate::quant::{f16_to_f32, QuantisedActs, Q4_BLOCK_BYTES, QK};
 
 #[cfg(target_arch = "x86_64")]
 mod x86;
@@ -47,7 +47,10 @@ impl PackedLinear {
     /// Packs a checked linear layer (`rows` a multiple of [`ROWS`]).
     pub fn new(linear: &Linear) -> PackedLinear {
         let (rows, cols) = (linear.weight.rows, linear.weight.cols);
-        assert!(rows % ROWS == 0 && cols % QK == 0, "layer shape {rows}×{cols}");
+        assert!(
+            rows % ROWS == 0 && cols % QK == 0,
+            "layer shape {rows}×{cols}"
+        );
         let nb = cols / QK;
         let mut weights = vec![0u8; rows * cols];
         let mut scales = vec![0f32; rows * nb];
@@ -162,7 +165,9 @@ mod tests {
             blocks.extend_from_slice(&half(d).to_le_bytes());
             blocks.extend((0..16).map(|_| next() as u8));
         }
-        let bias = (0..rows).map(|_| (next() % 100) as f32 / 100.0 - 0.5).collect();
+        let bias = (0..rows)
+            .map(|_| (next() % 100) as f32 / 100.0 - 0.5)
+            .collect();
         let linear = Linear {
             weight: Q4Matrix { rows, cols, blocks },
             bias,
@@ -207,13 +212,17 @@ mod tests {
                 crate::quant::dequantise_row(linear.weight.row(r), &mut w);
                 let want: f64 = (0..64)
                     .map(|j| {
-                        let a = f64::from(acts.values[t * 64 + j]) * f64::from(acts.scales[t * 2 + j / 32]);
+                        let a = f64::from(acts.values[t * 64 + j])
+                            * f64::from(acts.scales[t * 2 + j / 32]);
                         f64::from(w[j]) * a
                     })
                     .sum::<f64>()
                     + f64::from(linear.bias[r]);
                 let got = f64::from(out[t * 8 + r]);
-                assert!((got - want).abs() < 1e-4 * (1.0 + want.abs()), "t{t} r{r}: {got} vs {want}");
+                assert!(
+                    (got - want).abs() < 1e-4 * (1.0 + want.abs()),
+                    "t{t} r{r}: {got} vs {want}"
+                );
             }
         }
     }
@@ -230,8 +239,15 @@ mod tests {
             apply_scalar(&packed, &acts, &mut want);
             let mut got = vec![0f32; tokens * rows];
             packed.apply(&acts, &mut got);
-            let same = want.iter().zip(&got).all(|(a, b)| a.to_bits() == b.to_bits());
-            assert!(same, "{} kernel differs for {rows}×{cols}, {tokens} tokens", kernel_name());
+            let same = want
+                .iter()
+                .zip(&got)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+            assert!(
+                same,
+                "{} kernel differs for {rows}×{cols}, {tokens} tokens",
+                kernel_name()
+            );
         }
     }
 }

@@ -20,7 +20,10 @@ pub(super) fn apply(w: &PackedLinear, acts: &QuantisedActs, out: &mut [f32]) {
         while t + 2 <= tokens {
             let (acc0, acc1) = two_tokens(wg, sg, acts, t, nb);
             store_f32x4(&mut out[t * w.rows + g * ROWS..], f32x4_add(acc0, bias));
-            store_f32x4(&mut out[(t + 1) * w.rows + g * ROWS..], f32x4_add(acc1, bias));
+            store_f32x4(
+                &mut out[(t + 1) * w.rows + g * ROWS..],
+                f32x4_add(acc1, bias),
+            );
             t += 2;
         }
         if t < tokens {
@@ -57,8 +60,14 @@ fn row_lanes(w: &[u8], a0: v128, a1: v128) -> v128 {
     let w0 = load_v128(w);
     let w1 = load_v128(&w[16..]);
     let p = i16x8_add(
-        i16x8_add(i16x8_extmul_low_i8x16(w0, a0), i16x8_extmul_high_i8x16(w0, a0)),
-        i16x8_add(i16x8_extmul_low_i8x16(w1, a1), i16x8_extmul_high_i8x16(w1, a1)),
+        i16x8_add(
+            i16x8_extmul_low_i8x16(w0, a0),
+            i16x8_extmul_high_i8x16(w0, a0),
+        ),
+        i16x8_add(
+            i16x8_extmul_low_i8x16(w1, a1),
+            i16x8_extmul_high_i8x16(w1, a1),
+        ),
     );
     i32x4_extadd_pairwise_i16x8(p)
 }

@@ -25,7 +25,10 @@ pub(super) unsafe fn apply(w: &PackedLinear, acts: &QuantisedActs, out: &mut [f3
         let mut t = 0;
         while t + 2 <= tokens {
             let (acc0, acc1) = two_tokens(wg, sg, acts, t, nb);
-            _mm_storeu_ps(out[t * w.rows + g * ROWS..].as_mut_ptr(), _mm_add_ps(acc0, bias));
+            _mm_storeu_ps(
+                out[t * w.rows + g * ROWS..].as_mut_ptr(),
+                _mm_add_ps(acc0, bias),
+            );
             _mm_storeu_ps(
                 out[(t + 1) * w.rows + g * ROWS..].as_mut_ptr(),
                 _mm_add_ps(acc1, bias),
@@ -34,7 +37,10 @@ pub(super) unsafe fn apply(w: &PackedLinear, acts: &QuantisedActs, out: &mut [f3
         }
         if t < tokens {
             let acc = one_token(wg, sg, acts, t, nb);
-            _mm_storeu_ps(out[t * w.rows + g * ROWS..].as_mut_ptr(), _mm_add_ps(acc, bias));
+            _mm_storeu_ps(
+                out[t * w.rows + g * ROWS..].as_mut_ptr(),
+                _mm_add_ps(acc, bias),
+            );
         }
     }
 }
@@ -109,7 +115,13 @@ unsafe fn one_token(wg: &[u8], sg: &[f32], acts: &QuantisedActs, t: usize, nb: u
         let w = load_weights(wg, b);
         let dw = _mm_loadu_ps(sg[b * ROWS..].as_ptr());
         let x = _mm256_loadu_si256(a[b * QK..].as_ptr() as *const __m256i);
-        acc = accumulate(acc, block_dots(w, x), dw, acts.scales[t * nb + b], acts.sums[t * nb + b]);
+        acc = accumulate(
+            acc,
+            block_dots(w, x),
+            dw,
+            acts.scales[t * nb + b],
+            acts.sums[t * nb + b],
+        );
     }
     acc
 }
