@@ -6,7 +6,7 @@
 //! fixed lanes also let the compiler vectorise the loops.
 
 /// `Σ a[i]·b[i]` in eight interleaved partial sums, folded pairwise.
-#[inline]
+#[inline(always)]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut lanes = [0f32; 8];
     let mut ca = a.chunks_exact(8);
@@ -23,7 +23,7 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// `Σ a[i]` the same way.
-#[inline]
+#[inline(always)]
 pub fn sum(a: &[f32]) -> f32 {
     let mut lanes = [0f32; 8];
     let mut c = a.chunks_exact(8);
@@ -38,13 +38,14 @@ pub fn sum(a: &[f32]) -> f32 {
     fold(lanes)
 }
 
-#[inline]
+#[inline(always)]
 fn fold(l: [f32; 8]) -> f32 {
     ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7]))
 }
 
 /// `x = norm(x + y) · weight + bias` over each row of `hidden` values
 /// (`y` absent: `norm(x)`).
+#[inline(always)]
 pub fn add_layer_norm(
     x: &mut [f32],
     y: Option<&[f32]>,
@@ -79,12 +80,13 @@ pub fn add_layer_norm(
     }
 }
 
-/// `e^x` to within 2 ulp for `x` in `[-87, 88]`; 0 below, +inf above.
+/// `e^x` to within 2 ulp for `x` in `[-87.3, 88]` (0 or `e^88` beyond).
 /// Cephes' `expf`: `x = n·ln2 + r`, a degree-6 polynomial for `e^r`,
-/// and `2^n` put into the exponent bits.
-#[inline]
+/// and `2^n` built in the exponent bits — without a float-to-int
+/// conversion, so the compiler vectorises the loops calling it.
+#[inline(always)]
 pub fn exp(x: f32) -> f32 {
-    let x = x.clamp(-87.3, 88.7);
+    let x = x.clamp(-87.3, 88.0);
     let n = (x * std::f32::consts::LOG2_E).round_ties_even();
     // ln 2 in two parts, so n·ln2 is subtracted exactly.
     let r = (x - n * 0.693_359_4) - n * -2.121_944_4e-4;
@@ -95,17 +97,35 @@ pub fn exp(x: f32) -> f32 {
     p = p * r + 1.666_666_5e-1;
     p = p * r + 0.5;
     let e = p * (r * r) + r + 1.0;
-    // 2^n for n in [-126, 128]: halves keep each factor normal.
-    let n = n as i32;
-    let half = n / 2;
-    let pow = |k: i32| f32::from_bits(((k + 127) as u32) << 23);
-    e * pow(half) * pow(n - half)
+    // n + 127 is a whole number in 1..=254: added to 2^23 it lands in the
+    // low bits of the sum's mantissa, from where it moves to the exponent.
+    let biased = (n + (8_388_608.0 + 127.0)).to_bits() & 0xff;
+    e * f32::from_bits(biased << 23)
+}
+
+/// The largest value of `a` (−∞ for none), eight lanes at a time; the
+/// maximum is the same in any order.
+#[inline(always)]
+pub fn max(a: &[f32]) -> f32 {
+    let mut lanes = [f32::NEG_INFINITY; 8];
+    let mut c = a.chunks_exact(8);
+    for x in &mut c {
+        for l in 0..8 {
+            lanes[l] = if x[l] > lanes[l] { x[l] } else { lanes[l] };
+        }
+    }
+    for (l, &x) in c.remainder().iter().enumerate() {
+        lanes[l] = if x > lanes[l] { x } else { lanes[l] };
+    }
+    lanes
+        .iter()
+        .fold(f32::NEG_INFINITY, |m, &x| if x > m { x } else { m })
 }
 
 /// `erf(x)`, from a rational approximation (Eigen's `erf` for `float`;
 /// at most 4.2e-7 from the true value, a few ulp near ±1): beyond ±4
 /// `erf` is ±1 in `f32`.
-#[inline]
+#[inline(always)]
 pub fn erf(x: f32) -> f32 {
     let x = x.clamp(-4.0, 4.0);
     let x2 = x * x;
@@ -126,7 +146,7 @@ pub fn erf(x: f32) -> f32 {
 }
 
 /// GELU as BERT defines it: `x/2 · (1 + erf(x/√2))`.
-#[inline]
+#[inline(always)]
 pub fn gelu(x: f32) -> f32 {
     0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
 }
@@ -145,7 +165,8 @@ mod tests {
             x += 0.001_37;
         }
         assert!(worst <= 2, "worst {worst} ulp");
-        assert_eq!(exp(-200.0), libm::expf(-87.3));
+        assert_eq!(exp(-200.0), exp(-87.3));
+        assert!(exp(-87.3) > 0.0 && exp(100.0) == exp(88.0) && exp(88.0).is_finite());
         assert_eq!(exp(0.0), 1.0);
     }
 
@@ -158,6 +179,14 @@ mod tests {
             x += 0.000_73;
         }
         assert!(worst < 5e-7, "worst {worst}");
+    }
+
+    #[test]
+    fn max_of_any_length() {
+        let a: Vec<f32> = (0..37).map(|i| ((i * 17) % 37) as f32 - 20.0).collect();
+        assert_eq!(max(&a), 16.0);
+        assert_eq!(max(&a[..3]), 14.0);
+        assert_eq!(max(&[]), f32::NEG_INFINITY);
     }
 
     #[test]

@@ -109,6 +109,7 @@ pub struct QuantisedActs {
 impl QuantisedActs {
     /// Quantises `x` (`rows × cols`, `cols` a multiple of 32) in place of
     /// the previous contents, reusing the buffers.
+    #[inline(always)]
     pub fn quantise(&mut self, x: &[f32], rows: usize, cols: usize) {
         let blocks = rows * cols / QK;
         self.values.resize(rows * cols, 0);

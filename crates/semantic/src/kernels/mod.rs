@@ -86,7 +86,7 @@ impl PackedLinear {
         assert_eq!(acts.cols, self.cols);
         assert_eq!(out.len(), acts.rows * self.rows);
         #[cfg(target_arch = "x86_64")]
-        if x86::available() {
+        if avx2_available() {
             // SAFETY: the CPU has AVX2 (checked at run time just above).
             unsafe { x86::apply(self, acts, out) };
             return;
@@ -99,6 +99,12 @@ impl PackedLinear {
         #[allow(unreachable_code)]
         apply_scalar(self, acts, out);
     }
+}
+
+/// Whether this x86-64 CPU has AVX2 (checked once, then cached by std).
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn avx2_available() -> bool {
+    x86::available()
 }
 
 /// The reference kernel, and the one used where no SIMD kernel applies.
@@ -135,7 +141,7 @@ pub(crate) fn apply_scalar(w: &PackedLinear, acts: &QuantisedActs, out: &mut [f3
 /// reports).
 pub fn kernel_name() -> &'static str {
     #[cfg(target_arch = "x86_64")]
-    if x86::available() {
+    if avx2_available() {
         return "avx2";
     }
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
