@@ -83,26 +83,35 @@ impl Encoder {
                 && norm_ok(&l.output_norm);
             shape(&format!("layer {i}"), ok)?;
         }
-        let layers = weights
-            .layers
-            .iter()
-            .map(|l: &Layer| PackedLayer {
+        // Each layer's 4-bit blocks are dropped as soon as it is packed,
+        // which keeps the peak memory of a load (in WebAssembly, where
+        // memory never shrinks, that peak stays) near file size × 2.
+        let Weights {
+            word,
+            position,
+            token_type,
+            embedding_norm,
+            layers,
+        } = weights;
+        let layers = layers
+            .into_iter()
+            .map(|l: Layer| PackedLayer {
                 query: PackedLinear::new(&l.query),
                 key: PackedLinear::new(&l.key),
                 value: PackedLinear::new(&l.value),
                 attention_out: PackedLinear::new(&l.attention_out),
-                attention_norm: l.attention_norm.clone(),
+                attention_norm: l.attention_norm,
                 ff_in: PackedLinear::new(&l.ff_in),
                 ff_out: PackedLinear::new(&l.ff_out),
-                output_norm: l.output_norm.clone(),
+                output_norm: l.output_norm,
             })
             .collect();
         Ok(Encoder {
             config,
-            word: weights.word,
-            position: weights.position,
-            token_type: weights.token_type,
-            embedding_norm: weights.embedding_norm,
+            word,
+            position,
+            token_type,
+            embedding_norm,
             layers,
         })
     }
