@@ -634,6 +634,8 @@ fn cmd_test() -> Result {
     if files.is_empty() {
         return Err("tests/browser/ has no test files (*.test.js, *.test.mjs, ...)".into());
     }
+    // The semantic test compares the WebAssembly embeddings with these.
+    let native = model::write_native_embeddings()?;
     let port = server::spawn_background(&www_dir(), 0, false)?;
     let url = format!("http://127.0.0.1:{port}/");
     println!("xtask: serving www/ at {url} for the browser tests");
@@ -642,6 +644,7 @@ fn cmd_test() -> Result {
         .env("COOPMATCH_URL", &url)
         .env("CHROMIUM", chromium())
         .env("COOPMATCH_ROOT", &root)
+        .env("COOPMATCH_SEMANTIC_NATIVE", &native)
         .arg("--test");
     for f in &files {
         node.arg(f.strip_prefix(&root).unwrap_or(f));

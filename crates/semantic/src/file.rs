@@ -145,8 +145,20 @@ pub struct ModelParts {
 // ---------------------------------------------------------------- write ---
 
 /// The file bytes of `parts`. The shapes must agree with the config (the
-/// caller builds them; [`read`] checks them).
+/// caller builds them; [`read`] checks them); pieces are at most 255 bytes
+/// and normaliser replacements at most 255 characters (XLM-R's longest
+/// piece is 48 bytes, its longest replacement 18 characters).
 pub fn write(parts: &ModelParts) -> Vec<u8> {
+    let too_long = parts.vocabulary.pieces.iter().find(|p| p.len() > 255);
+    assert!(
+        too_long.is_none(),
+        "piece {too_long:?} longer than 255 bytes"
+    );
+    let too_long = parts.normaliser.entries.iter().find(|e| e.1.len() > 255);
+    assert!(
+        too_long.is_none(),
+        "normaliser entry {too_long:?} longer than 255"
+    );
     let mut w = Writer::default();
     w.u32(parts.about.len() as u32);
     w.bytes(parts.about.as_bytes());

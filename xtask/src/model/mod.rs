@@ -339,6 +339,32 @@ fn json_strings(json: &str) -> Vec<String> {
     out
 }
 
+/// Where [`write_native_embeddings`] writes.
+pub fn native_embeddings_path() -> PathBuf {
+    target_dir().join("semantic-native.json")
+}
+
+/// The native embeddings of the semantic fixtures, which the browser test
+/// compares the WebAssembly ones with.
+pub fn write_native_embeddings() -> Result<PathBuf> {
+    let out = native_embeddings_path();
+    run(cargo()
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "coopmatch-semantic",
+            "--example",
+            "embed",
+            "--",
+        ])
+        .arg(model_path())
+        .arg(root().join("crates/semantic/tests/fixtures/texts.json"))
+        .arg(&out))?;
+    Ok(out)
+}
+
 // ----------------------------------------------------------- WASM build ---
 
 /// Builds `wasm/semantic` into `www/pkg-semantic/` with SIMD128 enabled
