@@ -72,7 +72,7 @@ fn tiny() -> ModelParts {
             ('！', vec!['!']),
         ],
     };
-    let mut linear = |rng: &mut Rng, rows, cols| Linear {
+    let linear = |rng: &mut Rng, rows, cols| Linear {
         weight: q4(rng, rows, cols),
         bias: floats(rng, rows, 0.1),
     };
