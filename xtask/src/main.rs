@@ -219,7 +219,8 @@ fn stage(n: usize, total: usize, what: &str) {
 /// One WASM module: a bindings crate of the workspace (`wasm/`) and where
 /// its JS goes. The matcher is what every page loads; the event scheduler
 /// is loaded by the Event view on demand, the sharded index's reader by
-/// the worker when it opens one.
+/// the worker when it opens one, the semantic encoder by the semantic
+/// worker once a visitor's page asks for the model.
 struct Module {
     /// The bindings crate's package name.
     package: &'static str,
@@ -228,20 +229,32 @@ struct Module {
     out_name: &'static str,
     /// Whether to write a `package.json` beside it (see [`npm_package`]).
     npm_package: bool,
+    /// wasm-opt feature flags beyond [`WASM_OPT_FEATURES`] (the semantic
+    /// module's kernels use SIMD128, enabled per function in the crate).
+    wasm_opt_features: &'static [&'static str],
 }
 
-const MODULES: [Module; 3] = [
+const MODULES: [Module; 4] = [
     Module {
         package: MATCHER_WASM,
         out_dir: "pkg",
         out_name: CRATE,
         npm_package: true,
+        wasm_opt_features: &[],
     },
     Module {
         package: "coopmatch-event-wasm",
         out_dir: "pkg-event",
         out_name: "coopmatch_event",
         npm_package: false,
+        wasm_opt_features: &[],
+    },
+    Module {
+        package: "coopmatch-semantic-wasm",
+        out_dir: "pkg-semantic",
+        out_name: "coopmatch_semantic",
+        npm_package: false,
+        wasm_opt_features: &["--enable-simd"],
     },
     // The sharded index's reader, imported by the worker when a page
     // opens one (so the matcher module does not grow for everyone).
@@ -250,6 +263,7 @@ const MODULES: [Module; 3] = [
         out_dir: "pkg-shards",
         out_name: "coopmatch_shards",
         npm_package: false,
+        wasm_opt_features: &[],
     },
 ];
 
@@ -261,7 +275,6 @@ fn cmd_build() -> Result<PathBuf> {
     for module in &MODULES {
         build_module(&tools, module)?;
     }
-    model::build_wasm(&tools)?;
     Ok(tools)
 }
 
@@ -282,7 +295,7 @@ fn build_module(tools: &Path, module: &Module) -> Result {
         .join(WASM_PROFILE)
         .join(format!("{}.wasm", module.package.replace('-', "_")));
     let out_dir = www_dir().join(module.out_dir);
-    match optimise_wasm(&input) {
+    match optimise_wasm(&input, module.wasm_opt_features) {
         Some(optimised) => {
             if let Err(e) = bindgen(tools, &optimised, &out_dir, module.out_name) {
                 println!(
@@ -433,13 +446,8 @@ const WASM_OPT_FEATURES: &[&str] = &[
 /// "WebAssembly.Table.set(): Argument 1 is invalid for table". rustc's output
 /// has a single table and is handled fine; wasm-bindgen then adds its glue to
 /// the optimised module. The browser tests run on exactly this file.
-fn optimise_wasm(input: &Path) -> Option<PathBuf> {
-    optimise_wasm_with(input, &[])
-}
-
-/// [`optimise_wasm`] with more wasm-opt feature flags (the semantic module
-/// uses SIMD128).
-fn optimise_wasm_with(input: &Path, features: &[&str]) -> Option<PathBuf> {
+/// `features`: wasm-opt flags beyond [`WASM_OPT_FEATURES`].
+fn optimise_wasm(input: &Path, features: &[&str]) -> Option<PathBuf> {
     if env::var_os("COOPMATCH_NO_WASM_OPT").is_some_and(|v| v == "1") {
         println!("xtask: COOPMATCH_NO_WASM_OPT=1; skipping wasm-opt");
         return None;

@@ -137,6 +137,20 @@ impl Encoder {
             unsafe { self.mean_hidden_avx2(ids, out) };
             return;
         }
+        #[cfg(target_arch = "wasm32")]
+        {
+            self.mean_hidden_simd128(ids, out);
+            return;
+        }
+        #[allow(unreachable_code)]
+        self.forward(ids, out);
+    }
+
+    /// The forward pass compiled for SIMD128 (the module needs it anyway for
+    /// the kernels), 4 lanes wide around them; same operations, same bits.
+    #[cfg(target_arch = "wasm32")]
+    #[target_feature(enable = "simd128")]
+    fn mean_hidden_simd128(&self, ids: &[u32], out: &mut [f32]) {
         self.forward(ids, out);
     }
 

@@ -365,46 +365,6 @@ pub fn write_native_embeddings() -> Result<PathBuf> {
     Ok(out)
 }
 
-// ----------------------------------------------------------- WASM build ---
-
-/// Builds `wasm/semantic` into `www/pkg-semantic/` with SIMD128 enabled
-/// for this module alone (its own target directory keeps the flag from
-/// touching the matcher's build).
-pub fn build_wasm(tools: &Path) -> Result {
-    let target = target_dir().join("wasm-semantic");
-    run(cargo()
-        .env("RUSTFLAGS", "-C target-feature=+simd128")
-        .args([
-            "build",
-            "--package",
-            "coopmatch-semantic-wasm",
-            "--lib",
-            "--target",
-            super::WASM_TARGET,
-            "--profile",
-            super::WASM_PROFILE,
-        ])
-        .arg("--target-dir")
-        .arg(&target))?;
-    let input = target
-        .join(super::WASM_TARGET)
-        .join(super::WASM_PROFILE)
-        .join("coopmatch_semantic_wasm.wasm");
-    let out_dir = www_dir().join("pkg-semantic");
-    let out_name = "coopmatch_semantic";
-    match super::optimise_wasm_with(&input, &["--enable-simd"]) {
-        Some(optimised) => {
-            if let Err(e) = super::bindgen(tools, &optimised, &out_dir, out_name) {
-                println!("xtask: warning: wasm-bindgen rejected the wasm-opt output ({e}); using the unoptimised WASM");
-                super::bindgen(tools, &input, &out_dir, out_name)?;
-            }
-        }
-        None => super::bindgen(tools, &input, &out_dir, out_name)?,
-    }
-    super::report_size(&out_dir.join(format!("{out_name}_bg.wasm")))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

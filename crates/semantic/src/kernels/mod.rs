@@ -22,7 +22,7 @@ use crate::quant::{f16_to_f32, QuantisedActs, Q4_BLOCK_BYTES, QK};
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[cfg(target_arch = "wasm32")]
 mod wasm;
 
 /// Output rows computed together, sharing each activation block.
@@ -91,7 +91,7 @@ impl PackedLinear {
             unsafe { x86::apply(self, acts, out) };
             return;
         }
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        #[cfg(target_arch = "wasm32")]
         {
             wasm::apply(self, acts, out);
             return;
@@ -144,7 +144,7 @@ pub fn kernel_name() -> &'static str {
     if avx2_available() {
         return "avx2";
     }
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[cfg(target_arch = "wasm32")]
     return "simd128";
     #[allow(unreachable_code)]
     "scalar"

@@ -4,11 +4,16 @@
 //! i16) are summed in i16, widened pairwise to i32, and a 4×4 transpose adds
 //! four rows' lanes into their four block dot products at once. Two tokens
 //! per pass share each weight load.
+//!
+//! Every function is compiled for SIMD128 by `target_feature` rather than
+//! by a `RUSTFLAGS` of the whole build, so the matcher's module, built in
+//! the same target directory, stays without it.
 
 use super::{PackedLinear, ROWS};
 use crate::quant::{QuantisedActs, QK};
 use core::arch::wasm32::*;
 
+#[target_feature(enable = "simd128")]
 pub(super) fn apply(w: &PackedLinear, acts: &QuantisedActs, out: &mut [f32]) {
     let nb = w.cols / QK;
     let tokens = acts.rows;
@@ -33,12 +38,14 @@ pub(super) fn apply(w: &PackedLinear, acts: &QuantisedActs, out: &mut [f32]) {
     }
 }
 
-#[inline(always)]
+#[inline]
+#[target_feature(enable = "simd128")]
 fn load_f32x4(s: &[f32]) -> v128 {
     f32x4(s[0], s[1], s[2], s[3])
 }
 
-#[inline(always)]
+#[inline]
+#[target_feature(enable = "simd128")]
 fn store_f32x4(s: &mut [f32], v: v128) {
     s[0] = f32x4_extract_lane::<0>(v);
     s[1] = f32x4_extract_lane::<1>(v);
@@ -46,7 +53,8 @@ fn store_f32x4(s: &mut [f32], v: v128) {
     s[3] = f32x4_extract_lane::<3>(v);
 }
 
-#[inline(always)]
+#[inline]
+#[target_feature(enable = "simd128")]
 fn load_v128(s: &[u8]) -> v128 {
     assert!(s.len() >= 16);
     // SAFETY: 16 bytes are in bounds (checked above); v128_load has no
@@ -55,7 +63,8 @@ fn load_v128(s: &[u8]) -> v128 {
 }
 
 /// One row's block products as four i32 lane sums.
-#[inline(always)]
+#[inline]
+#[target_feature(enable = "simd128")]
 fn row_lanes(w: &[u8], a0: v128, a1: v128) -> v128 {
     let w0 = load_v128(w);
     let w1 = load_v128(&w[16..]);
@@ -73,7 +82,8 @@ fn row_lanes(w: &[u8], a0: v128, a1: v128) -> v128 {
 }
 
 /// The four rows' dot products with one activation block.
-#[inline(always)]
+#[inline]
+#[target_feature(enable = "simd128")]
 fn block_dots(wb: &[u8], a: &[u8]) -> v128 {
     let a0 = load_v128(a);
     let a1 = load_v128(&a[16..]);
@@ -97,7 +107,8 @@ fn block_dots(wb: &[u8], a: &[u8]) -> v128 {
 }
 
 /// `acc + (dw · da) · (dot − 8 · sum)` for the four rows.
-#[inline(always)]
+#[inline]
+#[target_feature(enable = "simd128")]
 fn accumulate(acc: v128, dots: v128, dw: v128, da: f32, sum: i32) -> v128 {
     let dots = i32x4_sub(dots, i32x4_splat(8 * sum));
     let scale = f32x4_mul(dw, f32x4_splat(da));
@@ -110,6 +121,7 @@ fn as_bytes(v: &[i8]) -> &[u8] {
     unsafe { core::slice::from_raw_parts(v.as_ptr() as *const u8, v.len()) }
 }
 
+#[target_feature(enable = "simd128")]
 fn two_tokens(wg: &[u8], sg: &[f32], acts: &QuantisedActs, t: usize, nb: usize) -> (v128, v128) {
     let cols = nb * QK;
     let a0 = as_bytes(&acts.values[t * cols..(t + 1) * cols]);
@@ -133,6 +145,7 @@ fn two_tokens(wg: &[u8], sg: &[f32], acts: &QuantisedActs, t: usize, nb: usize) 
     (acc0, acc1)
 }
 
+#[target_feature(enable = "simd128")]
 fn one_token(wg: &[u8], sg: &[f32], acts: &QuantisedActs, t: usize, nb: usize) -> v128 {
     let cols = nb * QK;
     let a = as_bytes(&acts.values[t * cols..(t + 1) * cols]);
