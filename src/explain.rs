@@ -42,7 +42,7 @@ pub struct TermPart {
 pub struct WorkEvidence {
     /// Which text of the profile: a work, or the profile card.
     pub source: Source,
-    /// The work's own score, as if it were the whole profile.
+    /// The work's own calibrated score, as if it were the whole profile.
     pub score: f32,
     /// Matched words in this work's title and abstract (for a work), or in
     /// the profile's summary, keywords, name and discipline (for the card).
@@ -107,6 +107,17 @@ pub fn explain(
         for (t, c) in score_merged(index, params, query, profile).1 {
             *term_score.entry(t).or_insert(0.0) += m * c;
         }
+    }
+    // The parts add up to the match ratio; scaled so that they add up to
+    // the calibrated score shown. Summed in value order, not the map's
+    // (which follows term numbers, and a sharded index numbers terms apart
+    // from the whole), so every part is the same float either way.
+    let mut values: Vec<f32> = term_score.values().copied().collect();
+    crate::sort::sort_by(&mut values, |a, b| a.total_cmp(b));
+    let ratio: f32 = values.iter().sum();
+    if ratio > 0.0 {
+        let scale = crate::score::calibrate(ratio) / ratio;
+        term_score.values_mut().for_each(|c| *c *= scale);
     }
     let total: f32 = term_score.values().sum();
 
@@ -174,7 +185,7 @@ pub fn explain(
             let source = index.source(*w);
             WorkEvidence {
                 source,
-                score: *s,
+                score: crate::score::calibrate(*s),
                 spans: work_spans(
                     index,
                     analyzer,

@@ -106,3 +106,123 @@ proptest! {
         }
     }
 }
+
+/// Words of a challenge for the calibration properties: English, Chinese
+/// and codes, so that a challenge's length and language mix vary freely.
+const WORDS: &[&str] = &[
+    "turbine",
+    "blade",
+    "fatigue",
+    "crack",
+    "growth",
+    "titanium",
+    "alloy",
+    "additive",
+    "manufacturing",
+    "laser",
+    "powder",
+    "sensor",
+    "network",
+    "learning",
+    "model",
+    "H100",
+    "5G",
+    "Ti-6Al-4V",
+    "钛合金",
+    "增材制造",
+    "疲劳",
+    "裂纹",
+    "激光",
+    "传感器",
+    "网络",
+    "深度学习",
+    "模型",
+    "电池",
+    "储能",
+    "材料",
+];
+
+/// Profiles no challenge is drawn from, so that idf has a corpus to count.
+fn background() -> Vec<Profile> {
+    [
+        (
+            "bg0",
+            "Boundary layer flow over a flat plate",
+            "Heat transfer and skin friction at high Mach numbers.",
+        ),
+        (
+            "bg1",
+            "锂电池储能系统的热管理",
+            "研究电池组在快速充放电下的温度分布与材料老化。",
+        ),
+        (
+            "bg2",
+            "Sensor networks for structural monitoring",
+            "Wireless nodes measure strain in bridges.",
+        ),
+        (
+            "bg3",
+            "深度学习模型压缩",
+            "面向边缘设备的神经网络剪枝与量化。",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, (_, t, a))| profile(100 + i, t.into(), a.into(), Vec::new()))
+    .collect()
+}
+
+/// The score of the profile whose only work is the challenge's own text.
+fn own_text_score(words: &[usize], params: Params, extra: &str) -> f32 {
+    let text: Vec<&str> = words.iter().map(|&i| WORDS[i % WORDS.len()]).collect();
+    let text = text.join(" ");
+    let mut profiles = background();
+    profiles.push(profile(0, String::new(), text.clone(), Vec::new()));
+    let mut m = Matcher::new(params).unwrap();
+    m.add_profiles(profiles);
+    let c = Challenge::from_text("q", &format!("{text} {extra}"));
+    let options = MatchOptions {
+        top: None,
+        keep_unmatched: true,
+        ..MatchOptions::default()
+    };
+    let got = m.match_challenge(&c, &options).unwrap();
+    got.iter()
+        .find(|r| r.profile.id == "p0")
+        .map_or(0.0, |r| r.score)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// What a score means: 0.5 is a profile that matches the challenge as
+    /// well as the challenge's own text does. Measured exactly like a work
+    /// (`challenge_b = b`, no feedback), a profile holding the challenge's
+    /// text scores 0.5 for a challenge of any length and language mix
+    /// (within 0.03: a challenge repeating a word was seen at 0.511).
+    #[test]
+    fn own_text_scores_one_half_at_any_length_and_mix(words in prop::collection::vec(0usize..64, 1..80)) {
+        let exact = Params { challenge_b: Params::default().b, feedback: false, ..Params::default() };
+        let s = own_text_score(&words, exact, "");
+        prop_assert!((s - 0.5).abs() < 0.03, "{}", s);
+    }
+
+    /// With the defaults, the same profile stays near 0.5 whatever the
+    /// challenge's length and mix: a long challenge is raised less than
+    /// its length alone would ask (`challenge_b`), feedback adds a little.
+    #[test]
+    fn own_text_scores_near_one_half_with_defaults(words in prop::collection::vec(0usize..64, 1..80)) {
+        let s = own_text_score(&words, Params::default(), "");
+        prop_assert!((0.4..0.7).contains(&s), "{}", s);
+    }
+
+    /// Words nobody uses are part of what the challenge asks and nobody
+    /// offers: they lower the score of a match, whatever its language.
+    #[test]
+    fn unmatched_words_lower_the_score(words in prop::collection::vec(0usize..64, 1..40), n in 1usize..20) {
+        let unknown: Vec<String> = (0..n).map(|i| format!("zorblax{i}q 未知词{i}")).collect();
+        let plain = own_text_score(&words, Params::default(), "");
+        let diluted = own_text_score(&words, Params::default(), &unknown.join(" "));
+        prop_assert!(diluted < plain, "{} !< {}", diluted, plain);
+    }
+}

@@ -20,7 +20,7 @@ const TYPES: &'static str = r#"
 /** Matching parameters; every field optional (see the README for ranges). */
 export interface Params {
   titleWeight?: number; abstractWeight?: number; keywordWeight?: number; summaryWeight?: number;
-  profileIdf?: boolean; k1?: number; b?: number; topWorks?: number; growTopWorks?: boolean;
+  profileIdf?: boolean; k1?: number; b?: number; challengeB?: number; topWorks?: number; growTopWorks?: boolean;
   mergedWeight?: number; phraseWeight?: number; fuzzy?: boolean; fuzzyWeight?: number;
   feedback?: boolean; feedbackWorks?: number; feedbackTerms?: number; feedbackWeight?: number;
   feedbackDocPower?: number; feedbackFadeTerms?: number;
