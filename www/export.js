@@ -1,9 +1,14 @@
 // Export of the current results as CSV (UTF-8 with BOM, RFC 4180) or JSON,
 // downloaded through a Blob URL: nothing is sent anywhere.
 
+import { t } from './i18n.js';
+import { strengthKey } from './strength.js';
+
 export const CSV_COLUMNS = [
   'rank',
   'score',
+  // The score in words, in the reader's language (see strength.js).
+  'strength',
   'id',
   'name',
   'kind',
@@ -56,6 +61,7 @@ export function resultsToCsv(results) {
     rows.push([
       i + 1,
       scoreText(r.score),
+      t(`strength_${strengthKey(r.score)}`),
       p.id,
       p.name,
       p.kind,

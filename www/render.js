@@ -4,6 +4,7 @@
 
 import { el, highlight, spansFor } from './dom.js';
 import { t, kindLabel } from './i18n.js';
+import { strengthKey } from './strength.js';
 
 const KIND_CLASSES = new Set(['expert', 'lab', 'team', 'patent']);
 
@@ -22,18 +23,20 @@ function kindBadge(kind) {
   return el('span', { class: `badge badge-${cls}`, text: kindLabel(kind) });
 }
 
-/** A bar and a number for a 0..1 score. */
+/** A bar, a number and its strength in words for a calibrated 0..1 score. */
 function scoreBlock(score) {
   const n = Math.min(Math.max(Number(score) || 0, 0), 1);
   const fill = el('span', { class: 'scorebar-fill' });
   // CSSOM assignment, not a style attribute: allowed under style-src 'self'.
   fill.style.width = `${(n * 100).toFixed(1)}%`;
+  const key = strengthKey(score);
   return el(
     'div',
-    { class: 'score' },
+    { class: 'score', attrs: { title: t('scoreMeaning') } },
     el('span', { class: 'score-label', text: t('scoreLabel') }),
     el('span', { class: 'scorebar', attrs: { 'aria-hidden': 'true' } }, fill),
     el('span', { class: 'score-num', text: formatScore(score) }),
+    el('span', { class: `score-strength strength-${key}`, text: t(`strength_${key}`) }),
   );
 }
 

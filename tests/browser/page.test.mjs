@@ -250,16 +250,19 @@ test('7. exporting CSV gives UTF-8 with BOM, RFC 4180 quoting and defused formul
   const text = await readFile(await download.path(), 'utf8');
   assert.equal(text.charCodeAt(0), 0xfeff, 'no BOM');
   const rows = parseCsv(text.slice(1));
-  assert.deepEqual(rows[0], ['rank', 'score', 'id', 'name', 'kind', 'institution', 'discipline', 'region', 'matched terms', 'best work']);
+  assert.deepEqual(rows[0], ['rank', 'score', 'strength', 'id', 'name', 'kind', 'institution', 'discipline', 'region', 'matched terms', 'best work']);
   assert.equal(rows.length - 1, shown.length);
-  assert.deepEqual(rows.slice(1).map((r) => r[2]), shown.map((r) => r.id));
-  const formula = rows.find((r) => r[2] === 'x-formula');
+  // The strength column says the score in words, by the calibration's levels.
+  const level = (n) => (n >= 0.5 ? '高度吻合' : n >= 1 / 3 ? '较好' : n >= 0.2 ? '部分相关' : '较弱');
+  assert.ok(rows.slice(1).every((r) => r[2] === level(Number(r[1]))), `strengths: ${rows.slice(1).map((r) => r[1] + ' ' + r[2])}`);
+  assert.deepEqual(rows.slice(1).map((r) => r[3]), shown.map((r) => r.id));
+  const formula = rows.find((r) => r[3] === 'x-formula');
   assert.ok(formula, 'x-formula not exported');
-  assert.equal(formula[3], `'=HYPERLINK("http://example.invalid","click")`);
-  assert.equal(formula[5], "'@SUM(1+1)");
-  assert.equal(formula[6], "'-2+3");
-  assert.equal(formula[7], "'+北京");
-  assert.equal(formula[9], 'Title, with "quotes": 超导磁悬浮轴承');
+  assert.equal(formula[4], `'=HYPERLINK("http://example.invalid","click")`);
+  assert.equal(formula[6], "'@SUM(1+1)");
+  assert.equal(formula[7], "'-2+3");
+  assert.equal(formula[8], "'+北京");
+  assert.equal(formula[10], 'Title, with "quotes": 超导磁悬浮轴承');
   assert.ok(text.includes(`,"Title, with ""quotes"": 超导磁悬浮轴承"`), 'quoted best work');
   // The engine trims fields, so tab and CR prefixes are checked on the page's own cell encoder.
   const cells = await page.evaluate(async () => {
@@ -270,9 +273,9 @@ test('7. exporting CSV gives UTF-8 with BOM, RFC 4180 quoting and defused formul
   assert.deepEqual(cells, expected);
   // The raw text has the quoted, doubled-quote form.
   assert.ok(text.includes(`"'=HYPERLINK(""http://example.invalid"",""click"")"`), 'RFC 4180 quoting');
-  const img = rows.find((r) => r[2] === 'x-img');
-  assert.equal(img[3], '<img src=x onerror=alert(1)>');
-  assert.ok(rows.slice(1).every((r) => r.length === 10 && Number(r[1]) > 0 && Number(r[1]) <= 1));
+  const img = rows.find((r) => r[3] === 'x-img');
+  assert.equal(img[4], '<img src=x onerror=alert(1)>');
+  assert.ok(rows.slice(1).every((r) => r.length === 11 && Number(r[1]) > 0 && Number(r[1]) <= 1));
 
   const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
   const doc = JSON.parse(await readFile(await jsonDownload.path(), 'utf8'));
@@ -304,6 +307,11 @@ test('6. the reverse view ranks the sample challenges for a chosen profile', asy
   assert.ok(ranked[0].marks.length > 0, 'no highlighted words in the top challenge');
   assert.ok((await page.locator('#reverse-results > li:first-child .chip').count()) > 0);
   assert.match(await page.textContent('#reverse-status'), /共 \d+ 条相关需求/);
+  // What a score means, in the view that compares challenges, and each score's strength in words.
+  assert.match(await page.textContent('#reverse-score-note'), /0\.50/);
+  const strengths = await page.$$eval('#reverse-results > li .score-strength', (xs) => xs.map((x) => x.textContent));
+  assert.equal(strengths.length, ranked.length);
+  assert.ok(strengths.every((x) => ['高度吻合', '较好', '部分相关', '较弱'].includes(x)), `strengths: ${strengths}`);
   // Back to the match view with the keyboard.
   await page.focus('#tab-reverse');
   await page.keyboard.press('ArrowLeft');
