@@ -62,7 +62,6 @@
 //! typo-tolerance lists are derived on load (see [`Index::from_parts`]),
 //! so the file holds each fact once.
 
-use crate::decimal::shortest;
 use crate::index::{Index, Term, TermId};
 use crate::model::{Kind, Profile};
 use crate::params::Params;
@@ -250,60 +249,9 @@ fn term_tag(k: TermKind) -> u8 {
 const PAIR_TAG: u8 = 4;
 
 /// Every parameter by name, as text `Params::set` reads back exactly
-/// ([`shortest`]: the shortest decimal that reads back as the same
-/// float). The destructuring has no `..`: a new parameter fails to
-/// compile here until it is stored.
+/// (see [`Params::named_values`]: the parameter table writes the list).
 pub(crate) fn params_list(p: &Params) -> Vec<(&'static str, String)> {
-    let Params {
-        title_weight,
-        abstract_weight,
-        keyword_weight,
-        summary_weight,
-        profile_idf,
-        k1,
-        b,
-        challenge_b,
-        top_works,
-        grow_top_works,
-        merged_weight,
-        phrase_weight,
-        fuzzy,
-        fuzzy_weight,
-        feedback,
-        feedback_works,
-        feedback_terms,
-        feedback_weight,
-        feedback_doc_power,
-        feedback_fade_terms,
-        long_query_terms,
-        long_query_idf,
-        cjk_char_weight,
-    } = *p;
-    vec![
-        ("title_weight", shortest(title_weight)),
-        ("abstract_weight", shortest(abstract_weight)),
-        ("keyword_weight", shortest(keyword_weight)),
-        ("summary_weight", shortest(summary_weight)),
-        ("profile_idf", profile_idf.to_string()),
-        ("k1", shortest(k1)),
-        ("b", shortest(b)),
-        ("challenge_b", shortest(challenge_b)),
-        ("top_works", top_works.to_string()),
-        ("grow_top_works", grow_top_works.to_string()),
-        ("merged_weight", shortest(merged_weight)),
-        ("phrase_weight", shortest(phrase_weight)),
-        ("fuzzy", fuzzy.to_string()),
-        ("fuzzy_weight", shortest(fuzzy_weight)),
-        ("feedback", feedback.to_string()),
-        ("feedback_works", feedback_works.to_string()),
-        ("feedback_terms", feedback_terms.to_string()),
-        ("feedback_weight", shortest(feedback_weight)),
-        ("feedback_doc_power", shortest(feedback_doc_power)),
-        ("feedback_fade_terms", shortest(feedback_fade_terms)),
-        ("long_query_terms", shortest(long_query_terms)),
-        ("long_query_idf", shortest(long_query_idf)),
-        ("cjk_char_weight", shortest(cjk_char_weight)),
-    ]
+    p.named_values()
 }
 
 fn write_profile(w: &mut Writer, p: &Profile) {
